@@ -1,0 +1,69 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+import knex, { type Knex } from 'knex';
+
+import { migrationSource } from '../../migrations/index.ts';
+
+export type Database = Knex;
+
+export interface DatabaseOptions {
+  /** `sqlite:PATH` (the embedded default) or `mysql://user:pass@host:port/db`. */
+  url: string;
+  /**
+   * Connections kept by this process. Small on purpose: an action container serves one
+   * invocation at a time, so the count follows concurrency, never the number of machines.
+   */
+  poolMax?: number;
+}
+
+/** Opens the database named by `url`. The caller closes it with `db.destroy()`. */
+export function openDatabase(options: DatabaseOptions): Database {
+  const { url } = options;
+
+  if (url.startsWith('sqlite:')) {
+    const filename = url.slice('sqlite:'.length);
+    if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+
+    return knex({
+      client: 'better-sqlite3',
+      connection: { filename },
+      useNullAsDefault: true,
+      // SQLite allows one writer; one connection per process makes transactions queue in
+      // process instead of failing with SQLITE_BUSY.
+      pool: {
+        min: 1,
+        max: 1,
+        afterCreate(conn: { pragma(sql: string): unknown }, done: (err: Error | null) => void) {
+          conn.pragma('journal_mode = WAL');
+          conn.pragma('busy_timeout = 10000');
+          conn.pragma('synchronous = NORMAL');
+          done(null);
+        },
+      },
+    });
+  }
+
+  if (url.startsWith('mysql://')) {
+    return knex({
+      client: 'mysql2',
+      connection: url,
+      pool: { min: 0, max: options.poolMax ?? 4, idleTimeoutMillis: 10_000 },
+    });
+  }
+
+  throw new Error(`database url must start with sqlite: or mysql://, got "${url.split(':')[0]}:"`);
+}
+
+export function isMysql(db: Database): boolean {
+  const client = db.client.config.client;
+  return client === 'mysql2' || client === 'mysql';
+}
+
+export async function migrateLatest(db: Database): Promise<void> {
+  await db.migrate.latest({ migrationSource });
+}
+
+export async function migrateDown(db: Database): Promise<void> {
+  await db.migrate.rollback({ migrationSource }, true);
+}

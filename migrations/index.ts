@@ -1,0 +1,30 @@
+import type { Knex } from 'knex';
+
+import * as initial from './001_initial.ts';
+
+interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+/**
+ * Migrations are listed here rather than read from a directory, so that bundled actions and the
+ * CLI run exactly the same list. Append only; never rename an entry.
+ */
+const MIGRATIONS: Record<string, Migration> = {
+  '001_initial': initial,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  async getMigrations() {
+    return Object.keys(MIGRATIONS);
+  },
+  getMigrationName(name) {
+    return name;
+  },
+  async getMigration(name) {
+    const migration = MIGRATIONS[name];
+    if (!migration) throw new Error(`unknown migration ${name}`);
+    return migration;
+  },
+};

@@ -20,6 +20,7 @@ export const ErrorCode = {
   ReadyCheckFailed: 'WP_READY_CHECK_FAILED',
   ActionFailed: 'WP_ACTION_FAILED',
   UsageInvalid: 'WP_USAGE_INVALID',
+  GearmanRequestRefused: 'WP_GEARMAN_REQUEST_REFUSED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

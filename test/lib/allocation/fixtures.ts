@@ -16,7 +16,11 @@ export function label(
   return { name, providers, minReady: options.minReady ?? 0, subnodes: options.subnodes ?? 0 };
 }
 
-export function provider(name: string, maxServers: number, labelsWithImage: string[]): ProviderSpec {
+export function provider(
+  name: string,
+  maxServers: number,
+  labelsWithImage: string[],
+): ProviderSpec {
   return { name, maxServers, labelsWithImage };
 }
 

@@ -93,7 +93,7 @@ function fixedProviderRequests(amount: number) {
   }));
 }
 
-test('with fixed providers and room for all, every label is served from a provider it allows', () => {
+test('fixed providers with room for all serve every label from a provider it allows', () => {
   const granted = runRounds(11, { eqiad: 4, codfw: 4 }, fixedProviderRequests(1));
 
   for (const round of granted) {
@@ -103,7 +103,7 @@ test('with fixed providers and room for all, every label is served from a provid
   }
 });
 
-test('with fixed providers and one slot each, the shared provider cycles through its labels', () => {
+test('fixed providers with one slot each: the shared one cycles through its labels', () => {
   const granted = runRounds(14, { eqiad: 1, codfw: 1 }, fixedProviderRequests(1));
 
   // alpha can only use eqiad and asks for a whole node there, while the others ask eqiad for
@@ -116,7 +116,7 @@ test('with fixed providers and one slot each, the shared provider cycles through
   );
 });
 
-test('with fixed providers over-subscribed, every label is served in any seven rounds in a row', () => {
+test('over-subscribed fixed providers serve every label within any seven rounds', () => {
   const granted = runRounds(21, { eqiad: 1, codfw: 1 }, fixedProviderRequests(20));
 
   const cycle = [

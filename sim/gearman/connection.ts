@@ -28,7 +28,7 @@ export class PacketConnection {
       const socket = connect({ host, port });
       const timer = setTimeout(() => {
         socket.destroy();
-        reject(new Error(`connecting to gearman at ${host}:${port} timed out after ${timeoutMs} ms`));
+        reject(new Error(`connecting to ${host}:${port} timed out after ${timeoutMs} ms`));
       }, timeoutMs);
 
       socket.once('error', (error) => {

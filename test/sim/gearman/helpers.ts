@@ -66,7 +66,11 @@ export async function functionStatus(port: number, name: string) {
 }
 
 /** Polls `check` until it returns true or `ms` pass. */
-export async function eventually(check: () => Promise<boolean> | boolean, ms: number, what: string) {
+export async function eventually(
+  check: () => Promise<boolean> | boolean,
+  ms: number,
+  what: string,
+) {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     if (await check()) return;

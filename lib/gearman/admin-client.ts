@@ -1,0 +1,66 @@
+import { connect } from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
+
+import { ErrorCode, WhiskpoolError } from '../errors.ts';
+import { parseStatus, type GearmanStatus } from './status.ts';
+
+/** A status reply this long is not one gearmand would send; stop reading rather than grow. */
+const MAX_REPLY_BYTES = 16 * 1024 * 1024;
+
+const CLOSING_LINE = /(^|\n)\.\r?\n/;
+
+/**
+ * Asks one Gearman server for its admin `status` and parses the reply. Any failure to get a
+ * whole reply (refused, reset, timed out, closed early) is a retryable GearmanUnavailable.
+ */
+export function fetchStatus(host: string, port: number, timeoutMs: number) {
+  return new Promise<GearmanStatus>((resolve, reject) => {
+    const where = `gearman at ${host}:${port}`;
+    const decoder = new StringDecoder('utf8');
+    let text = '';
+    let size = 0;
+    let settled = false;
+
+    const socket = connect({ host, port });
+    const timer = setTimeout(
+      () => fail(`no complete status reply within ${timeoutMs} ms`),
+      timeoutMs,
+    );
+
+    function finish() {
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+    }
+
+    function fail(reason: string, cause?: unknown) {
+      if (settled) return;
+      finish();
+      reject(
+        new WhiskpoolError(ErrorCode.GearmanUnavailable, `${where}: status failed: ${reason}`, {
+          retryable: true,
+          cause,
+        }),
+      );
+    }
+
+    socket.on('connect', () => socket.write('status\n'));
+    socket.on('error', (error) => fail(error.message, error));
+    socket.on('close', () => fail('connection closed before the closing "." line'));
+
+    socket.on('data', (chunk: Buffer) => {
+      // The closing line can only begin after the last line break already read.
+      const searchFrom = Math.max(0, text.lastIndexOf('\n'));
+      text += decoder.write(chunk);
+      size += chunk.length;
+      if (size > MAX_REPLY_BYTES) {
+        fail(`reply passed ${MAX_REPLY_BYTES} bytes without the closing "." line`);
+        return;
+      }
+
+      if (settled || !CLOSING_LINE.test(text.slice(searchFrom))) return;
+      finish();
+      resolve(parseStatus(text));
+    });
+  });
+}

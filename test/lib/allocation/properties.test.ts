@@ -115,7 +115,7 @@ function checkInvariants(input: PlanInput, result: PlanResult, where: string): v
   }
 }
 
-test('over random rounds no provider gives more than its free slots, no label more than it needs', () => {
+test('random rounds never grant beyond a provider free slots or a label need', () => {
   const random = seededRandom(20150509);
   let launched = 0;
 

@@ -74,13 +74,15 @@ export function allocate(input: AllocationInput): AllocationOutcome {
     providers.set(name, { name, available: Math.max(0, available), shares: [] });
   }
 
+  const seen = new Set<string>();
   for (const spec of input.requests) {
-    if (round.record[spec.label] !== undefined) {
+    if (seen.has(spec.label)) {
       throw new WhiskpoolError(
         ErrorCode.UsageInvalid,
         `allocation: label '${spec.label}' is requested twice in one round`,
       );
     }
+    seen.add(spec.label);
     if (spec.amount <= 0) continue;
 
     round.record[spec.label] = { requested: spec.amount, granted: 0 };
@@ -160,8 +162,8 @@ function grant(share: Share, wanted: number, round: Round): void {
 
   if (count === 0) return;
 
-  const entry = round.record[request.label];
-  if (entry !== undefined) entry.granted += count;
+  const entry = Object.hasOwn(round.record, request.label) ? round.record[request.label] : null;
+  if (entry) entry.granted += count;
 
   for (const placed of spreadOverTargets(count, round.targets, request.current)) {
     if (placed.count === 0) continue;

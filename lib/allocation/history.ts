@@ -17,7 +17,7 @@ export function waitTime(history: AllocationHistory, label: string): number {
   let wait = 0;
 
   for (const round of history.rounds) {
-    const entry = round[label];
+    const entry = Object.hasOwn(round, label) ? round[label] : undefined;
     if (entry === undefined || entry.requested <= 0 || entry.granted !== 0) break;
     wait += 1;
   }

@@ -143,6 +143,15 @@ const cases: Case[] = [
     expected: ['jessie@eqiad=2'],
   },
   {
+    name: 'labels named like object properties are labels like any other',
+    providers: { eqiad: 10 },
+    requests: [
+      ['constructor', 2, ['eqiad']],
+      ['toString', 1, ['eqiad']],
+    ],
+    expected: ['constructor@eqiad=2', 'toString@eqiad=1'],
+  },
+  {
     name: 'a label asking for nothing gets nothing',
     providers: { eqiad: 10 },
     requests: [['trusty', 0, ['eqiad']]],
@@ -242,8 +251,8 @@ test('the same input always gives the same launches', () => {
   for (let i = 0; i < 5; i += 1) assert.deepEqual(allocate(input), first);
 });
 
-test('a label requested twice in one round is refused', () => {
-  const request = { label: 'trusty', amount: 1, subnodes: 0, providers: ['eqiad'], current: {} };
+test('a label requested twice in one round is refused, even asking for nothing', () => {
+  const request = { label: 'trusty', amount: 0, subnodes: 0, providers: ['eqiad'], current: {} };
   assert.throws(
     () =>
       allocate({

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { destination as pinoDestination, pino, stdTimeFunctions, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
 
@@ -42,7 +42,7 @@ export interface LogOptions {
 export function createLogger(options: LogOptions): Logger {
   const level = options.level ?? process.env.WHISKPOOL_LOG_LEVEL ?? 'info';
   const destination =
-    options.destination ?? pino.destination({ dest: 2, sync: options.sync ?? false });
+    options.destination ?? pinoDestination({ dest: 2, sync: options.sync ?? false });
 
   return pino(
     {
@@ -50,7 +50,7 @@ export function createLogger(options: LogOptions): Logger {
       level,
       redact: { paths: SECRET_PATHS, censor: '[secret]' },
       base: { pid: process.pid },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: stdTimeFunctions.isoTime,
     },
     destination,
   );

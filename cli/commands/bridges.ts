@@ -1,0 +1,68 @@
+import type { Command } from 'commander';
+
+import { runDispatchBridge } from '../../bridges/dispatch/main.ts';
+import { runGearmanBridge } from '../../bridges/gearman/main.ts';
+import { runJenkinsBridge } from '../../bridges/jenkins/main.ts';
+import { runLocalHost } from '../../deploy/local-host/main.ts';
+import { actionSettings, readConfig, type GlobalOptions } from '../config-file.ts';
+
+/** The long-running processes of a pool, one subcommand each. */
+export function registerBridgeCommands(program: Command) {
+  const bridge = program.command('bridge').description('run one bridge process');
+
+  bridge
+    .command('gearman')
+    .description('poll Gearman status and publish demand per label')
+    .option('--poll-ms <ms>', 'how often to read Gearman status', parseMs, 1000)
+    .action(async (options: { pollMs: number }) => {
+      const loaded = await readConfig(program.opts<GlobalOptions>());
+      await runGearmanBridge(loaded.config, { pollMs: options.pollMs });
+    });
+
+  bridge
+    .command('jenkins')
+    .description('subscribe to Jenkins ZMQ publishers and publish build events')
+    .action(async () => {
+      const loaded = await readConfig(program.opts<GlobalOptions>());
+      await runJenkinsBridge(loaded.config);
+    });
+
+  bridge
+    .command('dispatch')
+    .description('consume work from JetStream and invoke the actions')
+    .requiredOption('--apihost <url>', 'OpenWhisk API host (the local action host on one machine)')
+    .requiredOption('--auth <key>', 'OpenWhisk API key, uuid:key', process.env.WHISKPOOL_OW_AUTH)
+    .option('--namespace <ns>', 'OpenWhisk namespace', '_')
+    .option('--package <name>', 'package holding the actions')
+    .action(
+      async (options: { apihost: string; auth: string; namespace: string; package?: string }) => {
+        const loaded = await readConfig(program.opts<GlobalOptions>());
+        await runDispatchBridge(loaded.config, {
+          apihost: options.apihost,
+          apiKey: options.auth,
+          namespace: options.namespace,
+          packageName: options.package,
+        });
+      },
+    );
+
+  program
+    .command('host')
+    .description('run the actions locally behind an OpenWhisk-compatible API')
+    .option('--port <port>', 'port on 127.0.0.1', (v) => parseInt(v, 10), 0)
+    .requiredOption('--auth <key>', 'API key callers must present', process.env.WHISKPOOL_OW_AUTH)
+    .action(async (options: { port: number; auth: string }) => {
+      const global = program.opts<GlobalOptions>();
+      await runLocalHost({
+        port: options.port,
+        apiKey: options.auth,
+        settings: actionSettings(await readConfig(global)),
+      });
+    });
+}
+
+function parseMs(value: string): number {
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms <= 0) throw new Error(`must be a positive integer, got "${value}"`);
+  return ms;
+}

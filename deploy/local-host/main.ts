@@ -1,0 +1,33 @@
+import { ACTIONS } from '../../functions/index.ts';
+import { closeResources } from '../../lib/actions/resources.ts';
+import type { ActionSettings } from '../../lib/actions/settings.ts';
+import { createLogger } from '../../lib/log.ts';
+import { announceReady, untilSignalled } from '../../lib/process/signals.ts';
+import { startLocalHost } from './server.ts';
+
+export interface LocalHostRun {
+  port: number;
+  apiKey: string;
+  /** The settings carry the configuration, read once at start. */
+  settings: ActionSettings;
+}
+
+/** The embedded default's action host: every action, in this process, behind OpenWhisk's API. */
+export async function runLocalHost(options: LocalHostRun) {
+  const log = createLogger({ name: 'action-host' });
+  const { settings } = options;
+
+  const host = await startLocalHost({
+    actions: ACTIONS,
+    apiKey: options.apiKey,
+    defaultParams: () => ({ whiskpool: settings }),
+    log,
+    port: options.port,
+  });
+  log.info({ url: host.url, actions: Object.keys(ACTIONS) }, 'action host up');
+  announceReady({ host: host.url });
+
+  await untilSignalled();
+  await host.close();
+  await closeResources();
+}

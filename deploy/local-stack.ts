@@ -1,0 +1,156 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+import { utils } from 'ssh2';
+
+import type { PoolConfig } from '../lib/config/index.ts';
+import type { Logger } from '../lib/log.ts';
+import type { Child } from './services/child.ts';
+import { startGearmand } from './services/gearmand.ts';
+import { startNats } from './services/nats.ts';
+import { startNodeProcess, type NodeProcess } from './services/node-process.ts';
+import { startStandIns, type StandIns } from './stand-ins.ts';
+
+export interface LocalStackOptions {
+  configPath: string;
+  config: PoolConfig;
+  /** Logs, the NATS store and gearmand's log go here. */
+  dataDir: string;
+  log: Logger;
+  /** Start the stand-ins of sim/ for the cloud and Jenkins endpoints that are local. */
+  standIns: boolean;
+  /** Start the Zuul-like submitter: builds per second, and how many (default: no end). */
+  submitter?: { rate: number; builds?: number };
+  /** Stand-in knobs: server boot delay and build duration. */
+  bootDelayMs?: number;
+  buildDurationMs?: number;
+  gearmanPollMs?: number;
+}
+
+export interface LocalStack {
+  standIns: StandIns;
+  submitter?: NodeProcess;
+  processes: Child[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Brings up a whole pool on one machine: nats-server and gearmand from the distribution,
+ * the stand-ins, the local action host, and the three bridges, each as its own process.
+ * Stops everything it started, in reverse order, on `stop()`; if any start fails, stops what
+ * already runs before throwing.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const { config, log } = options;
+  const logs = join(options.dataDir, 'logs');
+  mkdirSync(logs, { recursive: true });
+  const started: Child[] = [];
+
+  const stop = async () => {
+    for (const child of [...started].reverse()) await child.stop().catch(() => undefined);
+  };
+
+  try {
+    ensureMachineKeys(config, log);
+
+    const nats = localPort(config.nats.url);
+    if (nats !== null) {
+      started.push(await startNats(nats, join(options.dataDir, 'nats'), logFile(logs, 'nats')));
+    }
+    for (const server of config.gearmanServers) {
+      if (!isLocal(server.host)) continue;
+      const output = logFile(logs, `gearmand-${server.port}`);
+      started.push(await startGearmand(server.port, join(options.dataDir, 'gearmand'), output));
+    }
+
+    const standIns = options.standIns
+      ? await startStandIns({
+          configPath: options.configPath,
+          config,
+          logs,
+          bootDelayMs: options.bootDelayMs ?? 0,
+          buildDurationMs: options.buildDurationMs ?? 2000,
+        })
+      : { processes: [] };
+    started.push(...standIns.processes);
+
+    const common = ['-c', options.configPath];
+    const apiKey = `${randomUUID()}:${randomBytes(32).toString('hex')}`;
+    const env = { ...process.env, WHISKPOOL_OW_AUTH: apiKey };
+    const spawnCli = (name: string, args: string[]) =>
+      startNodeProcess({
+        name,
+        script: 'cli/main.ts',
+        args: [...common, ...args],
+        env,
+        logFile: join(logs, `${name}.log`),
+      });
+
+    const host = await spawnCli('action-host', ['host']);
+    started.push(host);
+    const apihost = String((host.ready.ready as { host: string }).host);
+
+    started.push(await spawnCli('dispatch', ['bridge', 'dispatch', '--apihost', apihost]));
+    started.push(await spawnCli('jenkins-bridge', ['bridge', 'jenkins']));
+    const pollMs = String(options.gearmanPollMs ?? 1000);
+    started.push(await spawnCli('gearman-bridge', ['bridge', 'gearman', '--poll-ms', pollMs]));
+
+    let submitter: NodeProcess | undefined;
+    if (options.submitter && config.gearmanServers[0]) {
+      const gearman = config.gearmanServers[0];
+      submitter = await startNodeProcess({
+        name: 'zuul',
+        script: 'sim/zuul/main.ts',
+        args: [
+          '--gearman',
+          `${gearman.host}:${gearman.port}`,
+          '--rate',
+          String(options.submitter.rate),
+          '--builds',
+          String(options.submitter.builds ?? 'Infinity'),
+          '--labels',
+          config.labels.map((label) => label.name).join(','),
+        ],
+        logFile: join(logs, 'zuul.log'),
+      });
+      started.push(submitter);
+    }
+
+    log.info({ logs, processes: started.map((c) => c.name) }, 'local stack up');
+    return { standIns, submitter, processes: started, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * The stand-in machines accept any key, but the ready check needs one to log in with; on one
+ * machine whiskpool makes it, as an operator would have done with ssh-keygen.
+ */
+function ensureMachineKeys(config: PoolConfig, log: Logger) {
+  const paths = new Set(config.providers.flatMap((p) => p.images.map((i) => i.privateKey)));
+  for (const path of paths) {
+    if (existsSync(path)) continue;
+    mkdirSync(dirname(resolve(path)), { recursive: true });
+    const keys = utils.generateKeyPairSync('ed25519');
+    writeFileSync(path, keys.private, { mode: 0o600 });
+    writeFileSync(`${path}.pub`, `${keys.public}\n`);
+    log.info({ path }, 'made an SSH key for the machines');
+  }
+}
+
+function isLocal(host: string): boolean {
+  return host === '127.0.0.1' || host === 'localhost';
+}
+
+function localPort(url: string): number | null {
+  const parsed = new URL(url);
+  if (!isLocal(parsed.hostname)) return null;
+  return parsed.port === '' ? 4222 : Number(parsed.port);
+}
+
+function logFile(dir: string, name: string) {
+  return createWriteStream(join(dir, `${name}.log`), { flags: 'a' });
+}

@@ -1,0 +1,74 @@
+import type { z } from 'zod';
+
+import { ErrorCode, WhiskpoolError, isWhiskpoolError } from '../errors.ts';
+import type { PoolContext, StepOutcome } from '../pool/context.ts';
+import { resourcesFor } from './resources.ts';
+import type { ActionResult } from './result.ts';
+import { parseSettings } from './settings.ts';
+
+export interface ActionInput<E> {
+  subject: string;
+  event: E;
+  deliveries: number;
+}
+
+/**
+ * Turns a step of the node life into an OpenWhisk action `main(params)`: validates the event,
+ * runs the step with warm connections, publishes its follow-up messages, and reports expected
+ * failures as data. A follow-up is published before the action answers, so a crash in
+ * between only causes a redelivery, which re-emits the same messages under the same ids.
+ */
+export function defineAction<S extends z.ZodTypeAny>(
+  name: string,
+  eventSchema: S,
+  step: (ctx: PoolContext, input: ActionInput<z.infer<S>>) => Promise<StepOutcome>,
+) {
+  return async function main(params: Record<string, unknown>): Promise<ActionResult> {
+    let settings;
+    try {
+      settings = parseSettings(params.whiskpool);
+    } catch (error) {
+      return { error: (error as WhiskpoolError).toResult() };
+    }
+
+    const resources = await resourcesFor(settings, name);
+    const log = resources.log.child({
+      action: name,
+      activation: process.env.__OW_ACTIVATION_ID,
+    });
+
+    const parsed = eventSchema.safeParse(params.event);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`);
+      const error = new WhiskpoolError(
+        ErrorCode.EventInvalid,
+        `${name}: invalid event on ${String(params.subject)}: ${problems.join('; ')}`,
+      );
+      log.warn({ subject: params.subject, problems }, 'invalid event');
+      return { error: error.toResult() };
+    }
+
+    try {
+      const outcome = await step(resources.context(log), {
+        subject: String(params.subject ?? ''),
+        event: parsed.data,
+        deliveries: Number(params.deliveries ?? 1),
+      });
+      await resources.publisher.publishAll(outcome.events);
+      log.debug({ summary: outcome.summary }, 'step done');
+      const result: ActionResult = { summary: outcome.summary };
+      if (outcome.retryAfterMs !== undefined) result.retryAfterMs = outcome.retryAfterMs;
+      return result;
+    } catch (error) {
+      if (isWhiskpoolError(error)) {
+        log.warn({ code: error.code, err: error.message }, 'step failed');
+        return { error: error.toResult() };
+      }
+      // A surprise: logged with its stack, and retried, since most surprises here are a
+      // connection that dropped.
+      log.error({ err: error }, 'step failed unexpectedly');
+      const message = error instanceof Error ? error.message : String(error);
+      return { error: { code: ErrorCode.ActionFailed, message, retryable: true } };
+    }
+  };
+}

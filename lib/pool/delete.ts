@@ -1,0 +1,87 @@
+import type { BuildMessage } from '../events/messages.ts';
+import type { Node } from '../node/node.ts';
+import { findLiveNodeByName, requireNode, transitionNode } from '../node/repository.ts';
+import { done, later, type PoolContext, type StepOutcome } from './context.ts';
+import { followUp } from './follow-ups.ts';
+
+/** How soon a deleted server is looked for again until the cloud confirms it gone. */
+const DELETE_POLL_MS = 250;
+
+/**
+ * A build finished on a node: the node is used and goes. A held node stays until an
+ * operator releases it.
+ */
+export async function finishBuild(ctx: PoolContext, build: BuildMessage): Promise<StepOutcome> {
+  let node = await findLiveNodeByName(ctx.db, build.nodeName);
+  if (!node) return done({ agent: build.nodeName, outcome: 'unknown-node' });
+  if (node.state === 'hold') return done({ node: node.id, outcome: 'held' });
+
+  if (node.state === 'ready' || node.state === 'in-use') {
+    const used = await transitionNode(ctx.db, node, 'used', {
+      reason: `build ${build.job} #${build.number} ${build.status ?? 'finished'}`,
+      changes: { build: `${build.job}#${build.number}` },
+      now: ctx.now(),
+    });
+    if (!used) return done({ node: node.id, outcome: 'raced' });
+    node = used;
+  }
+  return deleteNode(ctx, node.id, 'used');
+}
+
+/**
+ * Removes a node from Jenkins and the cloud and confirms the server is gone. Every part is
+ * idempotent, so a redelivered or repeated delete picks up where the last one stopped.
+ * `reason` "operator" is the only one that releases a held node.
+ */
+export async function deleteNode(
+  ctx: PoolContext,
+  nodeId: number,
+  reason: string,
+): Promise<StepOutcome> {
+  let node = await requireNode(ctx.db, nodeId);
+
+  if (node.state === 'deleted') return done({ node: node.id, outcome: 'already-deleted' });
+  if (node.state === 'hold' && reason !== 'operator') {
+    return done({ node: node.id, outcome: 'held' });
+  }
+
+  if (node.state !== 'deleting') {
+    const deleting = await transitionNode(ctx.db, node, 'deleting', { reason, now: ctx.now() });
+    if (!deleting) return done({ node: node.id, outcome: 'raced' });
+    node = deleting;
+  }
+
+  // The agent and the server go at once: the agent is already offline, so no build can
+  // land on it in between.
+  const [, serverGone] = await Promise.all([removeAgent(ctx, node), removeServer(ctx, node)]);
+  if (!serverGone) return later(DELETE_POLL_MS, { node: node.id, outcome: 'server-deleting' });
+
+  const deleted = await transitionNode(ctx.db, node, 'deleted', {
+    reason: 'server gone',
+    now: ctx.now(),
+  });
+  if (!deleted) return done({ node: node.id, outcome: 'raced' });
+
+  ctx.log.info({ node: node.id, label: node.label, provider: node.provider }, 'node deleted');
+  return done({ node: node.id, outcome: 'deleted' }, [
+    followUp.reconcile(`node-${node.id}-deleted`, ctx.now()),
+  ]);
+}
+
+async function removeAgent(ctx: PoolContext, node: Node) {
+  const jenkins = ctx.jenkins(node.target);
+  if (!jenkins || !node.nodeName) return;
+  await jenkins.deleteNode(node.nodeName);
+}
+
+/** Asks the cloud to delete the node's server; true once the server is gone. */
+async function removeServer(ctx: PoolContext, node: Node): Promise<boolean> {
+  if (!node.externalId) return true;
+  const cloud = ctx.cloud(node.provider);
+  const server = await cloud.getServer(node.externalId);
+  if (!server) return true;
+  if (server.taskState !== 'deleting' && server.status !== 'DELETED') {
+    await cloud.deleteServer(node.externalId);
+  }
+  return false;
+}

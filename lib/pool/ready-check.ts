@@ -1,0 +1,116 @@
+import { ErrorCode, isWhiskpoolError } from '../errors.ts';
+import type { Node } from '../node/node.ts';
+import { requireNode, transitionNode } from '../node/repository.ts';
+import { done, later, type PoolContext, type StepOutcome } from './context.ts';
+import { failNode } from './fail.ts';
+import { followUp } from './follow-ups.ts';
+import { imageFor, labelOf, providerOf } from './topology.ts';
+
+/** How often a booting server is looked at again. Nodepool polled every 2 s. */
+const BOOT_POLL_MS = 250;
+/** How soon an SSH login that failed is tried again while within boot-timeout. */
+const SSH_RETRY_MS = 1000;
+
+/** Where Nodepool's images keep the ready scripts. */
+const SCRIPTS_DIR = '/opt/nodepool-scripts';
+
+/**
+ * Waits for a node's server to become ACTIVE (building -> booted), then logs in and runs the
+ * label's ready script. Never waits itself: while the server boots it asks to be run again.
+ */
+export async function readyCheckNode(ctx: PoolContext, nodeId: number): Promise<StepOutcome> {
+  let node = await requireNode(ctx.db, nodeId);
+
+  if (node.state === 'building') {
+    const outcome = await watchBoot(ctx, node);
+    if (outcome.node === null) return outcome.step;
+    node = outcome.node;
+  }
+  if (node.state !== 'booted') return done({ node: node.id, outcome: 'skipped', state: node.state });
+
+  return checkLogin(ctx, node);
+}
+
+type BootWatch = { node: Node; step?: undefined } | { node: null; step: StepOutcome };
+
+async function watchBoot(ctx: PoolContext, node: Node): Promise<BootWatch> {
+  const provider = providerOf(ctx.config, node.provider);
+  if (!node.externalId) {
+    return { node: null, step: done({ node: node.id, outcome: 'no-server-yet' }) };
+  }
+
+  const server = await ctx.cloud(node.provider).getServer(node.externalId);
+  if (!server) {
+    return { node: null, step: await failNode(ctx, node, `server ${node.externalId} vanished`) };
+  }
+  if (server.status === 'ERROR') {
+    const fault = server.fault ? `: ${server.fault.message}` : '';
+    return { node: null, step: await failNode(ctx, node, `server went to ERROR${fault}`) };
+  }
+  if (server.status !== 'ACTIVE') {
+    const waited = ctx.now() - node.stateTime;
+    if (waited > provider.launchTimeout * 1000) {
+      const reason = `server still ${server.status} after launch-timeout ${provider.launchTimeout} s`;
+      return { node: null, step: await failNode(ctx, node, reason) };
+    }
+    return { node: null, step: later(BOOT_POLL_MS, { node: node.id, outcome: 'booting' }) };
+  }
+
+  const ip = provider.ipv6Preferred ? (server.ipv6 ?? server.ipv4) : (server.ipv4 ?? server.ipv6);
+  const booted = await transitionNode(ctx.db, node, 'booted', {
+    reason: 'server active',
+    changes: { ip: ip ?? null, sshPort: server.sshPort },
+    now: ctx.now(),
+  });
+  if (!booted) return { node: null, step: done({ node: node.id, outcome: 'raced' }) };
+  return { node: booted };
+}
+
+async function checkLogin(ctx: PoolContext, node: Node): Promise<StepOutcome> {
+  const provider = providerOf(ctx.config, node.provider);
+  const label = labelOf(ctx.config, node.label);
+  const image = imageFor(ctx.config, node.label, node.provider);
+
+  // Clouds whose servers have no reachable address (Nova's fake driver) can only be trusted
+  // to have booted; the operator says so with host-key-checking: false.
+  if (!provider.hostKeyChecking) {
+    return done({ node: node.id, outcome: 'active' }, [followUp.register(node.id)]);
+  }
+  if (!node.ip) {
+    return failNode(ctx, node, 'server is ACTIVE but has no address');
+  }
+
+  const commands = ['echo access okay'];
+  if (label.readyScript) {
+    commands.push(`cd ${SCRIPTS_DIR} && ./${label.readyScript} ${node.hostname ?? ''}`.trim());
+  }
+
+  try {
+    const results = await ctx.ssh(
+      {
+        host: node.ip,
+        port: node.sshPort ?? 22,
+        username: image.username,
+        privateKey: await ctx.readPrivateKey(image.privateKey),
+      },
+      commands,
+    );
+    const login = results[0];
+    if (!login || login.exitCode !== 0 || !login.stdout.includes('access okay')) {
+      return failNode(ctx, node, 'login check did not answer "access okay"');
+    }
+    const script = results[1];
+    if (script && script.exitCode !== 0) {
+      const reason = `ready script ${label.readyScript} exited ${script.exitCode}`;
+      return failNode(ctx, node, reason);
+    }
+  } catch (error) {
+    if (!isWhiskpoolError(error, ErrorCode.ReadyCheckFailed)) throw error;
+    if (ctx.now() - node.stateTime > provider.bootTimeout * 1000) {
+      return failNode(ctx, node, `no login within boot-timeout ${provider.bootTimeout} s`);
+    }
+    return later(SSH_RETRY_MS, { node: node.id, outcome: 'login-pending' });
+  }
+
+  return done({ node: node.id, outcome: 'reachable' }, [followUp.register(node.id)]);
+}

@@ -1,0 +1,128 @@
+import { chooseFlavor } from '../cloud/flavor.ts';
+import { ownedBy, readOwnership, serverMetadata } from '../cloud/metadata.ts';
+import type { CloudProvider } from '../cloud/provider.ts';
+import type { NetworkConfig } from '../config/index.ts';
+import { isWhiskpoolError } from '../errors.ts';
+import type { Node } from '../node/node.ts';
+import { requireNode, transitionNode, updateNode } from '../node/repository.ts';
+import { done, type PoolContext, type StepOutcome } from './context.ts';
+import { failNode } from './fail.ts';
+import { followUp } from './follow-ups.ts';
+import { imageFor, providerOf } from './topology.ts';
+
+/**
+ * Creates the server of a requested node. Safe to run twice: a node that already has a
+ * server is only passed on, and a server created just before a crash is found again by the
+ * node id in its metadata instead of being created a second time.
+ */
+export async function spawnNode(ctx: PoolContext, nodeId: number): Promise<StepOutcome> {
+  let node = await requireNode(ctx.db, nodeId);
+
+  if (node.state !== 'requested' && node.state !== 'building') {
+    return done({ node: node.id, outcome: 'skipped', state: node.state });
+  }
+  if (node.externalId) {
+    return done({ node: node.id, outcome: 'already-spawned' }, [followUp.readyCheck(node.id)]);
+  }
+
+  // A node found already building is a retry: its server may exist from the try before.
+  const retry = node.state === 'building';
+  if (node.state === 'requested') {
+    const building = await transitionNode(ctx.db, node, 'building', {
+      reason: 'spawn',
+      changes: { launchAttempts: node.launchAttempts + 1 },
+      now: ctx.now(),
+    });
+    if (!building) return done({ node: node.id, outcome: 'raced' });
+    node = building;
+  }
+
+  const cloud = ctx.cloud(node.provider);
+  const existing = retry ? await findOwnServer(ctx, cloud, node) : null;
+  if (existing) return recordServer(ctx, node, existing, 'adopted');
+
+  const provider = providerOf(ctx.config, node.provider);
+  const image = imageFor(ctx.config, node.label, node.provider);
+  const baseImage = image.baseImage ?? image.name;
+
+  try {
+    const [cloudImage, flavors] = await Promise.all([
+      cloud.findImage(baseImage),
+      cloud.listFlavors(),
+    ]);
+    if (!cloudImage) {
+      return failNode(ctx, node, `provider ${node.provider} has no image "${baseImage}"`);
+    }
+    const flavor = chooseFlavor(flavors, {
+      minRam: image.minRam,
+      nameFilter: image.nameFilter ?? undefined,
+      provider: node.provider,
+    });
+
+    const created = await cloud.createServer({
+      name: node.hostname ?? `whiskpool-${node.id}`,
+      imageId: cloudImage.id,
+      flavorId: flavor.id,
+      metadata: serverMetadata({
+        poolId: ctx.config.poolId,
+        nodeId: String(node.id),
+        provider: node.provider,
+        label: node.label,
+        imageName: image.name,
+      }),
+      availabilityZone: node.az ?? undefined,
+      networks: serverNetworks(provider.networks),
+      configDrive: image.configDrive || undefined,
+    });
+    ctx.log.info(
+      { node: node.id, label: node.label, provider: node.provider, server: created.id },
+      'server requested',
+    );
+    return recordServer(ctx, node, created.id, 'created', cloudImage.id);
+  } catch (error) {
+    // Quota and outages are worth retrying; a refused request (bad flavor, bad image) is not.
+    if (isWhiskpoolError(error) && !error.retryable) {
+      return failNode(ctx, node, error.message);
+    }
+    throw error;
+  }
+}
+
+async function findOwnServer(ctx: PoolContext, cloud: CloudProvider, node: Node) {
+  const servers = await cloud.listServers();
+  const mine = servers.find(
+    (server) =>
+      ownedBy(server, ctx.config.poolId) &&
+      readOwnership(server.metadata)?.nodeId === String(node.id),
+  );
+  return mine?.id ?? null;
+}
+
+async function recordServer(
+  ctx: PoolContext,
+  node: Node,
+  serverId: string,
+  outcome: string,
+  imageRef?: string,
+): Promise<StepOutcome> {
+  const updated = await updateNode(ctx.db, node, { externalId: serverId, imageRef });
+  if (!updated) {
+    // Someone else moved the node (deleted it, say) while we created its server: the sweep
+    // finds the server by its metadata, so hand it to delete now rather than leak it.
+    const current = await requireNode(ctx.db, node.id);
+    if (current.externalId === serverId) return done({ node: node.id, outcome: 'raced' });
+    await ctx.cloud(node.provider).deleteServer(serverId);
+    return done({ node: node.id, outcome: 'raced-deleted-server', server: serverId });
+  }
+  return done({ node: node.id, outcome, server: serverId }, [followUp.readyCheck(node.id)]);
+}
+
+/**
+ * Networks by id go to Nova as they are. FIXME: networks given by name (net-label) need a
+ * look-up in Neutron, which the cloud client does not have yet; they are left to the cloud's
+ * default network.
+ */
+function serverNetworks(networks: readonly NetworkConfig[]) {
+  const byId = networks.flatMap((network) => (network.id ? [{ uuid: network.id }] : []));
+  return byId.length > 0 ? byId : undefined;
+}

@@ -1,0 +1,114 @@
+/**
+ * What whiskpool needs from a cloud. The OpenStack client implements it; tests and the pool's
+ * steps depend only on this interface.
+ */
+
+/** Nova's server statuses; others (REBUILD, SHUTOFF, ...) pass through as plain strings. */
+export type ServerStatus = 'BUILD' | 'ACTIVE' | 'ERROR' | 'DELETED' | (string & {});
+
+export interface CloudFlavor {
+  id: string;
+  name: string;
+  /** MiB */
+  ram: number;
+  vcpus: number;
+  /** GiB */
+  disk: number;
+}
+
+export interface CloudImage {
+  id: string;
+  name: string;
+  /** Glance's status: `active` once usable, `queued`/`saving` while a snapshot is written. */
+  status: string;
+  createdAt: string;
+  minRam: number;
+  minDisk: number;
+}
+
+export interface ServerSpec {
+  name: string;
+  imageId: string;
+  flavorId: string;
+  metadata: Record<string, string>;
+  availabilityZone?: string;
+  /** `'none'` boots without a network (needs compute microversion 2.37 or later). */
+  networks?: { uuid: string }[] | 'none';
+  configDrive?: boolean;
+  keyName?: string;
+}
+
+export interface ServerFault {
+  code: number;
+  message: string;
+}
+
+export interface CloudServer {
+  id: string;
+  name: string;
+  status: ServerStatus;
+  /** Nova's task state, e.g. `spawning` or `deleting`; null when idle. */
+  taskState: string | null;
+  metadata: Record<string, string>;
+  /** The public IPv4 address when there is one, else a private one. */
+  ipv4?: string;
+  ipv6?: string;
+  /**
+   * 22 unless the server's metadata carries `ssh-port`: clouds that publish servers behind
+   * port forwarding say so there, and the local stand-in does because all its servers listen
+   * on 127.0.0.1.
+   */
+  sshPort: number;
+  fault?: ServerFault;
+  /** ISO 8601, as the cloud reported it. */
+  createdAt: string;
+  availabilityZone?: string;
+}
+
+/** Absolute limits of the project; Nova reports -1 for "unlimited". */
+export interface CloudLimits {
+  maxTotalInstances: number;
+  totalInstancesUsed: number;
+  maxTotalCores: number;
+  totalCoresUsed: number;
+  maxTotalRAMSize: number;
+  totalRAMUsed: number;
+}
+
+export interface CloudProvider {
+  /** The provider's name from the configuration, used in messages and metrics. */
+  readonly name: string;
+  listFlavors(): Promise<CloudFlavor[]>;
+  /**
+   * A UUID-shaped argument is taken as an image id, anything else as a name. By name, the
+   * newest active image wins. Null when there is no such image.
+   */
+  findImage(nameOrId: string): Promise<CloudImage | null>;
+  /** Asks for a server; it starts in BUILD. Resolves with its id as soon as the cloud has one. */
+  createServer(spec: ServerSpec): Promise<{ id: string }>;
+  /** Null once the server is gone. */
+  getServer(id: string): Promise<CloudServer | null>;
+  listServers(): Promise<CloudServer[]>;
+  /** Asks for deletion; a server that is already gone counts as deleted. */
+  deleteServer(id: string): Promise<void>;
+  getLimits(): Promise<CloudLimits>;
+}
+
+/**
+ * Names of the cloud operations as reported to `onCall`, matching Nodepool's task names so
+ * that dashboards built for its statsd timers keep working.
+ */
+export const CloudOperation = {
+  CreateServer: 'CreateServerTask',
+  DeleteServer: 'DeleteServerTask',
+  ListServers: 'ListServersTask',
+  GetServer: 'GetServerTask',
+  ListFlavors: 'ListFlavorsTask',
+  GetImage: 'GetImageTask',
+  GetLimits: 'GetLimitsTask',
+} as const;
+
+export type CloudOperation = (typeof CloudOperation)[keyof typeof CloudOperation];
+
+/** Called after every cloud operation with its duration; `ok` is false when it threw. */
+export type CloudCallHook = (operation: CloudOperation, ms: number, ok: boolean) => void;

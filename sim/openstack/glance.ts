@@ -1,0 +1,70 @@
+import type { ServerResponse } from 'node:http';
+import { glanceFailure, sendJson, type SimRequest } from './http.ts';
+import { paginate } from './nova.ts';
+import type { ResolvedOptions, SimImage } from './options.ts';
+
+/** Glance v2, read-only: list (with `name` and `status` filters) and show. */
+export class Glance {
+  constructor(private readonly options: ResolvedOptions) {}
+
+  async handle(request: SimRequest, response: ServerResponse): Promise<void> {
+    const parts = request.path.split('/').filter((part) => part !== '').map(decodeURIComponent);
+    const [version, collection, id] = parts;
+    if (request.method !== 'GET' || version !== 'v2' || collection !== 'images') {
+      throw glanceFailure(404, 'Not Found', 'The resource could not be found.');
+    }
+
+    if (id !== undefined && parts.length === 3) {
+      const image = this.options.images.find((candidate) => candidate.id === id);
+      if (!image) throw glanceFailure(404, 'Not Found', `No image found with ID ${id}`);
+      sendJson(response, 200, imageView(image));
+      return;
+    }
+    if (parts.length !== 2) throw glanceFailure(404, 'Not Found', 'The resource could not be found.');
+
+    const name = request.query.get('name');
+    const status = request.query.get('status');
+    const matching = this.options.images
+      .filter((image) => name === null || image.name === name)
+      .filter((image) => status === null || image.status === status)
+      .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+
+    const page = paginate(matching, request, this.options.glancePageSize, (image) => image.id,
+      (marker) => glanceFailure(400, 'Bad Request', `marker [${marker}] not found`));
+    const body: Record<string, unknown> = {
+      images: page.items.map(imageView),
+      schema: '/v2/schemas/images',
+      first: '/v2/images',
+    };
+    if (page.nextMarker !== undefined) {
+      const query = new URLSearchParams(request.query);
+      query.set('marker', page.nextMarker);
+      body.next = `/v2/images?${query.toString()}`;
+    }
+    sendJson(response, 200, body);
+  }
+}
+
+function imageView(image: Required<SimImage>) {
+  return {
+    id: image.id,
+    name: image.name,
+    status: image.status,
+    tags: [],
+    container_format: 'bare',
+    disk_format: 'qcow2',
+    created_at: image.createdAt,
+    updated_at: image.createdAt,
+    visibility: 'public',
+    self: `/v2/images/${image.id}`,
+    file: `/v2/images/${image.id}/file`,
+    min_disk: image.minDisk,
+    min_ram: image.minRam,
+    protected: false,
+    checksum: null,
+    owner: null,
+    size: null,
+    virtual_size: null,
+    schema: '/v2/schemas/image',
+  };
+}

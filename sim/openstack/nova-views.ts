@@ -1,0 +1,90 @@
+import type { SimFlavor } from './options.ts';
+import type { SimServer } from './servers.ts';
+
+/** Nova's server view at the fields and names of its API reference samples. */
+export function serverView(server: SimServer, base: string, projectId: string, userId: string) {
+  const booted = server.status === 'ACTIVE' || server.taskState === 'deleting';
+  const view: Record<string, unknown> = {
+    id: server.id,
+    name: server.name,
+    status: server.status,
+    addresses: booted ? addresses(server) : {},
+    created: server.created,
+    updated: server.updated,
+    flavor: { id: server.flavor.id, links: [link(`${base}/flavors/${server.flavor.id}`, 'bookmark')] },
+    image: { id: server.imageId, links: [link(`${base}/images/${server.imageId}`, 'bookmark')] },
+    hostId: server.hostId,
+    key_name: server.keyName,
+    links: serverLinks(server.id, base),
+    metadata: server.metadata,
+    accessIPv4: '',
+    accessIPv6: '',
+    config_drive: server.configDrive ? 'True' : '',
+    progress: server.status === 'BUILD' ? 0 : 100,
+    security_groups: [{ name: 'default' }],
+    tenant_id: projectId,
+    user_id: userId,
+    locked: false,
+    'OS-DCF:diskConfig': 'AUTO',
+    'OS-EXT-AZ:availability_zone': server.availabilityZone,
+    'OS-EXT-STS:power_state': server.status === 'ACTIVE' ? 1 : 0,
+    'OS-EXT-STS:task_state': server.taskState,
+    'OS-EXT-STS:vm_state': vmState(server),
+    'OS-SRV-USG:launched_at': server.launchedAt,
+    'OS-SRV-USG:terminated_at': null,
+    'os-extended-volumes:volumes_attached': [],
+  };
+  if (server.fault) view.fault = server.fault;
+  return view;
+}
+
+export function serverLinks(id: string, base: string) {
+  return [link(`${base}/servers/${id}`, 'self'), link(`${base}/servers/${id}`, 'bookmark')];
+}
+
+export function flavorView(flavor: SimFlavor, base: string, detail: boolean) {
+  const links = [link(`${base}/flavors/${flavor.id}`, 'self')];
+  if (!detail) return { id: flavor.id, name: flavor.name, links };
+  return {
+    id: flavor.id,
+    name: flavor.name,
+    ram: flavor.ram,
+    vcpus: flavor.vcpus,
+    disk: flavor.disk,
+    swap: '',
+    rxtx_factor: 1.0,
+    'OS-FLV-DISABLED:disabled': false,
+    'OS-FLV-EXT-DATA:ephemeral': 0,
+    'os-flavor-access:is_public': true,
+    links,
+  };
+}
+
+/**
+ * Every simulated server is reached on 127.0.0.1, reported on the first network it asked for
+ * (`public` by default), each with its own SSH port in the metadata.
+ */
+function addresses(server: SimServer) {
+  const [first = 'public'] = server.networkNames;
+  return {
+    [first]: [
+      {
+        addr: '127.0.0.1',
+        version: 4,
+        'OS-EXT-IPS:type': 'fixed',
+        'OS-EXT-IPS-MAC:mac_addr': `fa:16:3e:${server.id.slice(0, 2)}:${server.id.slice(2, 4)}:` +
+          server.id.slice(4, 6),
+      },
+    ],
+  };
+}
+
+function vmState(server: SimServer): string {
+  if (server.status === 'BUILD') return 'building';
+  if (server.status === 'ERROR') return 'error';
+  return 'active';
+}
+
+function link(href: string, rel: string) {
+  return { href, rel };
+}

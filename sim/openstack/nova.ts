@@ -1,0 +1,377 @@
+import type { ServerResponse } from 'node:http';
+import type { FaultSwitch } from './faults.ts';
+import { isRecord, novaFailure, readJson, sendEmpty, sendJson, type SimRequest } from './http.ts';
+import { flavorView, serverLinks, serverView } from './nova-views.ts';
+import type { ResolvedOptions } from './options.ts';
+import type { NewServer, ServerFleet, SimServer } from './servers.ts';
+
+const MIN_VERSION = [2, 1] as const;
+const MAX_VERSION = [2, 90] as const;
+
+/** Nova compute API v2.1 over the simulated fleet. */
+export class Nova {
+  constructor(
+    private readonly options: ResolvedOptions,
+    private readonly fleet: ServerFleet,
+    private readonly faults: FaultSwitch,
+    private readonly userId: string,
+  ) {}
+
+  async handle(request: SimRequest, response: ServerResponse): Promise<void> {
+    const version = microversion(request);
+    const headers = {
+      'X-OpenStack-Nova-API-Version': version.join('.'),
+      'OpenStack-API-Version': `compute ${version.join('.')}`,
+      Vary: 'OpenStack-API-Version, X-OpenStack-Nova-API-Version',
+    };
+
+    const injected = this.faults.fire('novaErrors');
+    if (injected) {
+      throw novaFailure(
+        injected.status ?? 500,
+        'Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and ' +
+          "attach the Nova API log if possible.\n<class 'oslo_db.exception.DBConnectionError'>",
+      );
+    }
+
+    const reply = await this.route(request, version);
+    if (reply.status === 204) sendEmpty(response, 204, headers);
+    else sendJson(response, reply.status, reply.body, { ...headers, ...reply.headers });
+  }
+
+  private async route(request: SimRequest, version: readonly number[]): Promise<Reply> {
+    const { method, path } = request;
+    const parts = path.split('/').filter((part) => part !== '').map(decodeURIComponent);
+    const [first, second, third, fourth] = parts;
+
+    if (parts.length === 0 && method === 'GET') return ok({ version: versionDocument(request) });
+    if (first === 'servers') {
+      if (parts.length === 1 && method === 'GET') return this.list(request, false);
+      if (second === 'detail' && parts.length === 2 && method === 'GET') {
+        return this.list(request, true);
+      }
+      if (parts.length === 1 && method === 'POST') return this.create(request, version);
+      if (second !== undefined && parts.length === 2) {
+        if (method === 'GET') return ok({ server: this.view(this.find(second), request) });
+        if (method === 'DELETE') return this.remove(this.find(second));
+      }
+      if (second !== undefined && third === 'metadata') {
+        return this.metadata(request, this.find(second), fourth);
+      }
+    }
+    if (first === 'flavors' && method === 'GET') return this.flavors(request, second);
+    if (first === 'limits' && parts.length === 1 && method === 'GET') return ok(this.limits());
+    if (first === 'os-availability-zone' && method === 'GET') {
+      return ok({
+        availabilityZoneInfo: this.options.availabilityZones.map((zoneName) => ({
+          zoneName,
+          zoneState: { available: true },
+          hosts: null,
+        })),
+      });
+    }
+    throw novaFailure(404, 'The resource could not be found.');
+  }
+
+  private list(request: SimRequest, detail: boolean): Reply {
+    const status = request.query.get('status')?.toUpperCase();
+    const name = request.query.get('name');
+    const nameMatch = name ? new RegExp(name) : undefined;
+    const all = [...this.fleet.servers.values()]
+      .filter((server) => status === undefined || server.status === status)
+      .filter((server) => nameMatch === undefined || nameMatch.test(server.name))
+      .reverse();
+
+    const page = paginate(all, request, this.options.novaPageSize, (server) => server.id);
+    const servers = page.items.map((server) =>
+      detail ? this.view(server, request) : { id: server.id, name: server.name,
+        links: serverLinks(server.id, request.base) },
+    );
+    const body: Record<string, unknown> = { servers };
+    if (page.nextMarker !== undefined) {
+      const path = detail ? 'servers/detail' : 'servers';
+      body.servers_links = [
+        { rel: 'next', href: `${request.base}/${path}?limit=${page.limit}&marker=${page.nextMarker}` },
+      ];
+    }
+    return ok(body);
+  }
+
+  private async create(request: SimRequest, version: readonly number[]): Promise<Reply> {
+    const body = await readJson(request.raw, novaFailure(400, 'Malformed request body'));
+    const spec = this.validateCreate(body, version);
+
+    const overLimit = this.faults.fire('overLimit');
+    if (overLimit) {
+      const status = overLimit.status ?? 403;
+      const headers: Record<string, string> = {};
+      if (status === 413 || overLimit.retryAfterSeconds !== undefined) {
+        headers['Retry-After'] = String(overLimit.retryAfterSeconds ?? 0);
+      }
+      throw novaFailure(status, quotaMessage(this.fleet.servers.size, this.quota()), headers);
+    }
+
+    const max = this.quota();
+    if (max >= 0 && this.fleet.servers.size + 1 > max) {
+      throw novaFailure(403, quotaMessage(this.fleet.servers.size, max));
+    }
+
+    const server = await this.fleet.create(spec);
+    this.options.log?.info({ server: server.id, name: server.name }, 'sim: server created');
+    return {
+      status: 202,
+      body: {
+        server: {
+          id: server.id,
+          links: serverLinks(server.id, request.base),
+          adminPass: Math.random().toString(36).slice(2, 14),
+          'OS-DCF:diskConfig': 'AUTO',
+          security_groups: [{ name: 'default' }],
+        },
+      },
+      headers: { Location: `${request.base}/servers/${server.id}` },
+    };
+  }
+
+  private validateCreate(body: unknown, version: readonly number[]): NewServer {
+    const server = isRecord(body) && isRecord(body.server) ? body.server : undefined;
+    if (!server) throw badRequest("'server' is a required property");
+    if (typeof server.name !== 'string' || server.name.trim() === '' || server.name.length > 255) {
+      throw badRequest("Invalid input for field/attribute name. Value: must be 1 to 255 chars");
+    }
+
+    const imageRef = String(server.imageRef ?? '');
+    if (!this.options.images.some((image) => image.id === imageRef)) {
+      throw badRequest('Can not find requested image');
+    }
+    const flavor = this.options.flavors.find((f) => f.id === String(server.flavorRef ?? ''));
+    if (!flavor) throw badRequest('Invalid flavorRef provided.');
+
+    const metadata = validateMetadata(server.metadata);
+    const zone = server.availability_zone;
+    if (zone !== undefined && !this.options.availabilityZones.includes(String(zone))) {
+      throw badRequest('The requested availability zone is not available');
+    }
+
+    return {
+      name: server.name,
+      imageId: imageRef,
+      flavor,
+      metadata,
+      availabilityZone: zone === undefined ? (this.options.availabilityZones[0] ?? 'nova')
+        : String(zone),
+      networkNames: this.networkNames(server.networks, version),
+      keyName: typeof server.key_name === 'string' ? server.key_name : null,
+      configDrive: server.config_drive === true || server.config_drive === 'True',
+    };
+  }
+
+  private networkNames(networks: unknown, version: readonly number[]): string[] {
+    const atLeast237 = compare(version, [2, 37]) >= 0;
+    if (networks === undefined) {
+      if (atLeast237) throw badRequest("Invalid input for field/attribute server. Value: " +
+        "'networks' is a required property");
+      return [];
+    }
+    if (networks === 'none' || networks === 'auto') {
+      if (!atLeast237) throw badRequest("Invalid input for field/attribute networks.");
+      return [];
+    }
+    if (!Array.isArray(networks)) throw badRequest('Invalid input for field/attribute networks.');
+
+    return networks.map((entry) => {
+      const uuid = isRecord(entry) ? entry.uuid : undefined;
+      const network = this.options.networks.find((n) => n.id === uuid);
+      if (!network) throw badRequest(`Network ${String(uuid)} could not be found.`);
+      return network.name;
+    });
+  }
+
+  private remove(server: SimServer): Reply {
+    const failure = this.faults.fire('deleteFailures');
+    if (failure && (failure.mode ?? 'error') === 'error') {
+      throw novaFailure(500, 'Unexpected API Error. Please report this at ' +
+        "http://bugs.launchpad.net/nova/ and attach the Nova API log if possible.");
+    }
+    this.fleet.requestDelete(server, failure !== undefined);
+    return { status: 204 };
+  }
+
+  private async metadata(request: SimRequest, server: SimServer, key: string | undefined) {
+    const { method } = request;
+    if (key === undefined) {
+      if (method === 'GET') return ok({ metadata: server.metadata });
+      if (method !== 'POST' && method !== 'PUT') throw novaFailure(405, 'Method not allowed');
+
+      const body = await readJson(request.raw, novaFailure(400, 'Malformed request body'));
+      const given = validateMetadata(isRecord(body) ? body.metadata : undefined);
+      server.metadata = method === 'PUT' ? given : { ...server.metadata, ...given };
+      return ok({ metadata: server.metadata });
+    }
+
+    if (method === 'GET') {
+      const value = server.metadata[key];
+      if (value === undefined) throw novaFailure(404, 'Metadata item was not found');
+      return ok({ meta: { [key]: value } });
+    }
+    if (method === 'PUT') {
+      const body = await readJson(request.raw, novaFailure(400, 'Malformed request body'));
+      const meta = validateMetadata(isRecord(body) ? body.meta : undefined);
+      if (Object.keys(meta).length !== 1 || meta[key] === undefined) {
+        throw badRequest('Request body and URI mismatch');
+      }
+      server.metadata = { ...server.metadata, ...meta };
+      return ok({ meta });
+    }
+    if (method === 'DELETE') {
+      if (server.metadata[key] === undefined) {
+        throw novaFailure(404, 'Metadata item was not found');
+      }
+      delete server.metadata[key];
+      return { status: 204 };
+    }
+    throw novaFailure(405, 'Method not allowed');
+  }
+
+  private flavors(request: SimRequest, which: string | undefined): Reply {
+    const base = request.base;
+    if (which === undefined || which === 'detail') {
+      const detail = which === 'detail';
+      return ok({ flavors: this.options.flavors.map((f) => flavorView(f, base, detail)) });
+    }
+    const flavor = this.options.flavors.find((f) => f.id === which);
+    if (!flavor) throw novaFailure(404, `Flavor ${which} could not be found.`);
+    return ok({ flavor: flavorView(flavor, base, true) });
+  }
+
+  private limits() {
+    return {
+      limits: {
+        rate: [],
+        absolute: {
+          maxServerMeta: 128,
+          maxPersonality: 5,
+          maxPersonalitySize: 10240,
+          maxImageMeta: 128,
+          maxTotalKeypairs: 100,
+          maxServerGroups: 10,
+          maxServerGroupMembers: 10,
+          maxTotalInstances: this.quota(),
+          totalInstancesUsed: this.fleet.servers.size,
+          maxTotalCores: this.options.maxCores,
+          totalCoresUsed: this.fleet.coresUsed(),
+          maxTotalRAMSize: this.options.maxRamMb,
+          totalRAMUsed: this.fleet.ramUsed(),
+          totalServerGroupsUsed: 0,
+        },
+      },
+    };
+  }
+
+  private quota(): number {
+    return this.options.maxInstances;
+  }
+
+  private find(id: string): SimServer {
+    const server = this.fleet.servers.get(id);
+    if (!server) throw novaFailure(404, `Instance ${id} could not be found.`);
+    return server;
+  }
+
+  private view(server: SimServer, request: SimRequest) {
+    return serverView(server, request.base, this.options.projectId, this.userId);
+  }
+}
+
+interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+function ok(body: unknown): Reply {
+  return { status: 200, body };
+}
+
+function badRequest(message: string) {
+  return novaFailure(400, message);
+}
+
+/** Nova's words for an exhausted instance quota. */
+function quotaMessage(used: number, allowed: number): string {
+  return `Quota exceeded for instances: Requested 1, but already used ${used} of ` +
+    `${allowed} instances`;
+}
+
+function validateMetadata(value: unknown): Record<string, string> {
+  if (value === undefined) return {};
+  if (!isRecord(value)) throw badRequest('Invalid input for field/attribute metadata.');
+
+  const metadata: Record<string, string> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (typeof item !== 'string' || key.length < 1 || key.length > 255 || item.length > 255) {
+      throw badRequest(`Invalid input for field/attribute metadata. Value: ${key}`);
+    }
+    metadata[key] = item;
+  }
+  return metadata;
+}
+
+/** The requested microversion; a missing header means the base version 2.1. */
+function microversion(request: SimRequest): readonly number[] {
+  const modern = request.headers['openstack-api-version'];
+  const legacy = request.headers['x-openstack-nova-api-version'];
+  const fromModern = typeof modern === 'string'
+    ? /(?:^|,)\s*compute\s+([\w.]+)/i.exec(modern)?.[1] : undefined;
+  const asked = fromModern ?? (typeof legacy === 'string' ? legacy.trim() : undefined);
+  if (asked === undefined) return MIN_VERSION;
+  if (asked === 'latest') return MAX_VERSION;
+
+  const match = /^(\d+)\.(\d+)$/.exec(asked);
+  const version = match ? [Number(match[1]), Number(match[2])] : undefined;
+  if (!version || compare(version, MIN_VERSION) < 0 || compare(version, MAX_VERSION) > 0) {
+    throw novaFailure(406, `Version ${asked} is not supported by the API. Minimum is ` +
+      `${MIN_VERSION.join('.')} and maximum is ${MAX_VERSION.join('.')}.`);
+  }
+  return version;
+}
+
+function compare(a: readonly number[], b: readonly number[]): number {
+  return (a[0] ?? 0) - (b[0] ?? 0) || (a[1] ?? 0) - (b[1] ?? 0);
+}
+
+/** Marker paging as Nova and Glance do it: items after the marker, at most `limit` of them. */
+export function paginate<T>(
+  all: readonly T[],
+  request: SimRequest,
+  maxLimit: number,
+  idOf: (item: T) => string,
+  onBadMarker = (marker: string) => novaFailure(400, `marker [${marker}] not found`),
+) {
+  const asked = Number(request.query.get('limit') ?? maxLimit);
+  const limit = Number.isInteger(asked) && asked > 0 ? Math.min(asked, maxLimit) : maxLimit;
+
+  const marker = request.query.get('marker');
+  let start = 0;
+  if (marker) {
+    const at = all.findIndex((item) => idOf(item) === marker);
+    if (at < 0) throw onBadMarker(marker);
+    start = at + 1;
+  }
+
+  const items = all.slice(start, start + limit);
+  const last = items.at(-1);
+  const more = start + limit < all.length;
+  return { items, limit, nextMarker: more && last !== undefined ? idOf(last) : undefined };
+}
+
+function versionDocument(request: SimRequest) {
+  return {
+    id: 'v2.1',
+    status: 'CURRENT',
+    version: MAX_VERSION.join('.'),
+    min_version: MIN_VERSION.join('.'),
+    updated: '2013-07-23T11:33:21Z',
+    links: [{ rel: 'self', href: `${request.base}/` }],
+  };
+}

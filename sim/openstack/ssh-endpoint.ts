@@ -1,0 +1,124 @@
+import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import { timingSafeEqual } from 'node:crypto';
+import ssh2 from 'ssh2';
+import type { AuthContext, Connection, ParsedKey } from 'ssh2';
+
+const { Server: SshServer, utils } = ssh2;
+
+export interface SshEndpointOptions {
+  hostKey: string;
+  usernames: readonly string[];
+  /** When absent, any key whose signature checks out is accepted. */
+  authorizedKey?: ParsedKey;
+  /** False while the machine is not booted: connections are dropped before the handshake. */
+  isUp: () => boolean;
+  exitCodeFor: (command: string) => number;
+  onCommand: (command: string) => void;
+}
+
+/**
+ * The SSH daemon of one simulated server, on its own port of 127.0.0.1. It answers Nodepool's
+ * access check (`echo access okay`) and runs nothing else: other commands only report an exit
+ * code.
+ */
+export class SshEndpoint {
+  private readonly sockets = new Set<Socket>();
+  private readonly ssh: InstanceType<typeof SshServer>;
+  private readonly listener: NetServer;
+
+  private constructor(private readonly options: SshEndpointOptions) {
+    this.ssh = new SshServer({ hostKeys: [options.hostKey] }, (client) => this.serve(client));
+    this.listener = createServer((socket) => this.accept(socket));
+  }
+
+  static async start(options: SshEndpointOptions): Promise<SshEndpoint> {
+    const endpoint = new SshEndpoint(options);
+    await new Promise<void>((resolve, reject) => {
+      endpoint.listener.once('error', reject);
+      endpoint.listener.listen(0, '127.0.0.1', () => resolve());
+    });
+    return endpoint;
+  }
+
+  get port(): number {
+    const address = this.listener.address();
+    return typeof address === 'object' && address ? address.port : 0;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.listener.close(() => resolve()));
+  }
+
+  private accept(socket: Socket): void {
+    if (!this.options.isUp()) {
+      socket.destroy();
+      return;
+    }
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    this.ssh.injectSocket(socket);
+  }
+
+  private serve(client: Connection): void {
+    client.on('error', () => client.end());
+    client.on('authentication', (context) => this.authenticate(context));
+    client.on('ready', () => {
+      client.on('session', (acceptSession) => {
+        const session = acceptSession();
+        session.on('exec', (acceptExec, _reject, info) => {
+          const stream = acceptExec();
+          const command = info.command;
+          this.options.onCommand(command);
+
+          if (command.trim() === 'echo access okay') {
+            stream.write('access okay\n');
+            stream.exit(0);
+          } else {
+            stream.exit(this.options.exitCodeFor(command));
+          }
+          stream.end();
+        });
+        session.on('pty', (_accept, reject) => reject?.());
+        session.on('shell', (_accept, reject) => reject());
+        session.on('sftp', (_accept, reject) => reject());
+      });
+    });
+  }
+
+  private authenticate(context: AuthContext): void {
+    if (context.method !== 'publickey' || !this.options.usernames.includes(context.username)) {
+      context.reject(['publickey']);
+      return;
+    }
+
+    const offered = utils.parseKey(context.key.data);
+    if (offered instanceof Error) {
+      context.reject(['publickey']);
+      return;
+    }
+    const wanted = this.options.authorizedKey;
+    if (wanted && !sameKey(wanted, context.key.algo, context.key.data)) {
+      context.reject(['publickey']);
+      return;
+    }
+
+    // Without a signature the client only asks whether the key would do.
+    if (context.signature === undefined || context.blob === undefined) {
+      context.accept();
+      return;
+    }
+    if (offered.verify(context.blob, context.signature, context.hashAlgo) === true) {
+      context.accept();
+    } else {
+      context.reject(['publickey']);
+    }
+  }
+}
+
+function sameKey(wanted: ParsedKey, algo: string, data: Buffer): boolean {
+  const expected = wanted.getPublicSSH();
+  const sameType = wanted.type === algo || algo.startsWith('rsa-sha2') && wanted.type === 'ssh-rsa';
+  return sameType && expected.length === data.length && timingSafeEqual(expected, data);
+}

@@ -1,0 +1,50 @@
+import type { SimFaults } from './faults.ts';
+import { SSH_PORT_KEY, type ServerFleet, type ServerHistory } from './servers.ts';
+
+export interface SimServerState {
+  id: string;
+  name: string;
+  status: string;
+  taskState: string | null;
+  metadata: Record<string, string>;
+  sshPort: number;
+  availabilityZone: string;
+  imageId: string;
+  flavorId: string;
+  created: string;
+}
+
+/** Everything a test may want to assert on, as plain JSON. */
+export interface SimState {
+  servers: SimServerState[];
+  /** Servers created since start, deleted ones included. */
+  everCreated: number;
+  /** The most servers held at once, deleting ones included (they still count for quota). */
+  peakServers: number;
+  tokensIssued: number;
+  maxInstances: number;
+  history: ServerHistory[];
+  faults: SimFaults;
+  /** Calls per endpoint, keyed `region/interface`. */
+  endpointHits: Record<string, number>;
+}
+
+export function fleetState(fleet: ServerFleet) {
+  const servers: SimServerState[] = [...fleet.servers.values()].map((server) => ({
+    id: server.id,
+    name: server.name,
+    status: server.status,
+    taskState: server.taskState,
+    metadata: { ...server.metadata },
+    sshPort: Number(server.metadata[SSH_PORT_KEY] ?? server.ssh.port),
+    availabilityZone: server.availabilityZone,
+    imageId: server.imageId,
+    flavorId: server.flavor.id,
+    created: server.created,
+  }));
+  const history = [...fleet.history.values()].map((entry) => ({
+    ...entry,
+    commands: [...entry.commands],
+  }));
+  return { servers, everCreated: fleet.everCreated, peakServers: fleet.peakHeld, history };
+}

@@ -66,7 +66,8 @@ export class JenkinsClient {
         accept: nameInUse,
       });
       if (!nameInUse(answer)) {
-        this.log.info({ node: spec.name, host: spec.host, port: spec.port }, 'jenkins node created');
+        const fields = { node: spec.name, host: spec.host, port: spec.port };
+        this.log.info(fields, 'jenkins node created');
         return 'created';
       }
 
@@ -81,11 +82,11 @@ export class JenkinsClient {
         return 'exists';
       }
 
-      const theirs = existing ? `${existing.host}:${existing.port}` : 'no SSH launcher';
+      const theirs = existing ? `launcher ${existing.host}:${existing.port}` : 'no SSH launcher';
       throw this.http.refused(
         'CreateNodeTask',
         'POST computer/doCreateItem',
-        `node '${spec.name}' already exists with ${theirs}, not ${spec.host}:${spec.port}`,
+        `found node '${spec.name}' already there with ${theirs}, not ${spec.host}:${spec.port}`,
       );
     });
   }

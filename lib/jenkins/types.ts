@@ -25,7 +25,7 @@ export interface NodeSpec {
   /** The machine's SSH endpoint that Jenkins' SSH launcher connects to. */
   host: string;
   port: number;
-  /** Jenkins credentials to log in with; when absent Jenkins uses `username` and its default key. */
+  /** Jenkins credentials to log in with; without them Jenkins uses `username` and its own key. */
   credentialsId?: string;
   username?: string;
 }

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
-import { utils } from 'ssh2';
+import ssh2 from 'ssh2';
 
 import type { PoolConfig } from '../lib/config/index.ts';
 import type { Logger } from '../lib/log.ts';
@@ -134,7 +134,7 @@ function ensureMachineKeys(config: PoolConfig, log: Logger) {
   for (const path of paths) {
     if (existsSync(path)) continue;
     mkdirSync(dirname(resolve(path)), { recursive: true });
-    const keys = utils.generateKeyPairSync('ed25519');
+    const keys = ssh2.utils.generateKeyPairSync('ed25519');
     writeFileSync(path, keys.private, { mode: 0o600 });
     writeFileSync(`${path}.pub`, `${keys.public}\n`);
     log.info({ path }, 'made an SSH key for the machines');

@@ -85,7 +85,7 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
 
     if (!action) {
       log.warn({ subject }, 'message on a subject no action handles; dropped');
-      msg.term('no route');
+      msg.ack();
       settle('skipped');
       return;
     }
@@ -146,7 +146,9 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
     try {
       const body = { subject: msg.subject, data: msg.string(), error, at: Date.now() };
       await js.publish(`${DEAD_PREFIX}.${msg.subject}`, JSON.stringify(body));
-      msg.term(error.code);
+      // Acknowledged, not terminated: nats-server 2.9 keeps terminated messages in a
+      // work-queue stream, where they would pile up; the copy lives on in the dead stream.
+      msg.ack();
     } catch (parkError) {
       // Leave it to redelivery rather than lose it.
       log.error({ err: describe(parkError) }, 'could not park a dead message');

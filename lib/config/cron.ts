@@ -18,7 +18,8 @@ export interface CronCheck {
 export function checkCronSpec(spec: string): CronCheck {
   const fields = spec.trim().split(/\s+/);
   if (fields.length !== 5 && fields.length !== 6) {
-    return { error: `must have 5 fields (or 6 with seconds last), got ${fields.length}` };
+    const got = `${fields.length} in ${JSON.stringify(spec)}`;
+    return { error: `must have 5 fields (or 6 with seconds last), got ${got}` };
   }
 
   const [minute, hour, day, month, weekday, second] = fields;
@@ -29,7 +30,7 @@ export function checkCronSpec(spec: string): CronCheck {
     new CronPattern(pattern);
   } catch (error) {
     const reason = (error as Error).message.replace(/^CronPattern:\s*/, '');
-    return { error: `is not a valid cron spec: ${reason}` };
+    return { error: `is not a valid cron spec: ${reason}, got ${JSON.stringify(spec)}` };
   }
 
   // Nodepool's scheduler (APScheduler) counted weekdays from Monday = 0, cron and croner from

@@ -127,7 +127,7 @@ export function isHttpUrl(text: string): boolean {
 export const cronSpec = text.transform((spec, ctx) => {
   const checked = checkCronSpec(spec);
   if (checked.pattern === undefined) {
-    ctx.addIssue({ code: 'custom', message: `${checked.error}, got ${JSON.stringify(spec)}` });
+    ctx.addIssue({ code: 'custom', message: checked.error ?? 'is not a valid cron spec' });
     return z.NEVER;
   }
   return { pattern: checked.pattern, warning: checked.warning };

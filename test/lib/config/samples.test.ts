@@ -147,7 +147,8 @@ describe('Zuul v3-era samples', () => {
     assert.throws(
       () => parseConfig(text, 'v3.yaml'),
       (error: unknown) =>
-        error instanceof ConfigInvalidError && /^providers\[0\]\.pools: /.test(error.problems[0] ?? ''),
+        error instanceof ConfigInvalidError &&
+        /^providers\[0\]\.pools: /.test(error.problems[0] ?? ''),
     );
   });
 });

@@ -20,7 +20,9 @@ export class Glance {
       sendJson(response, 200, imageView(image));
       return;
     }
-    if (parts.length !== 2) throw glanceFailure(404, 'Not Found', 'The resource could not be found.');
+    if (parts.length !== 2) {
+      throw glanceFailure(404, 'Not Found', 'The resource could not be found.');
+    }
 
     const name = request.query.get('name');
     const status = request.query.get('status');

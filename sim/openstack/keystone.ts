@@ -69,7 +69,8 @@ export class Keystone {
     const now = Date.now();
     const expiresAt = now + this.options.tokenLifetimeMs;
     const token = `gAAAAAB${randomBytes(96).toString('base64url')}`;
-    this.tokens.set(token, { expiresAt, projectId: projectScope ? this.options.projectId : undefined });
+    const projectId = projectScope ? this.options.projectId : undefined;
+    this.tokens.set(token, { expiresAt, projectId });
     this.issuedTotal += 1;
 
     const tokenBody: Record<string, unknown> = {
@@ -79,6 +80,7 @@ export class Keystone {
       expires_at: keystoneTime(expiresAt),
       issued_at: keystoneTime(now),
       is_domain: false,
+      extras: {},
     };
     if (projectScope) {
       tokenBody.project = {
@@ -173,6 +175,8 @@ function versionDocument(base: string): unknown {
     status: 'stable',
     updated: '2020-04-07T00:00:00Z',
     links: [{ rel: 'self', href: `${base}/` }],
-    'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.identity-v3+json' }],
+    'media-types': [
+      { base: 'application/json', type: 'application/vnd.openstack.identity-v3+json' },
+    ],
   };
 }

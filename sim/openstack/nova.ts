@@ -90,9 +90,8 @@ export class Nova {
     const body: Record<string, unknown> = { servers };
     if (page.nextMarker !== undefined) {
       const path = detail ? 'servers/detail' : 'servers';
-      body.servers_links = [
-        { rel: 'next', href: `${request.base}/${path}?limit=${page.limit}&marker=${page.nextMarker}` },
-      ];
+      const query = `limit=${page.limit}&marker=${page.nextMarker}`;
+      body.servers_links = [{ rel: 'next', href: `${request.base}/${path}?${query}` }];
     }
     return ok(body);
   }

@@ -68,6 +68,7 @@ export class ServerFleet {
   readonly servers = new Map<string, SimServer>();
   readonly history = new Map<string, ServerHistory>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly removing = new Set<string>();
   private readonly hostKey = utils.generateKeyPairSync('ed25519').private;
   private readonly authorizedKey: ParsedKey | undefined;
   private createdTotal = 0;
@@ -138,16 +139,19 @@ export class ServerFleet {
     return server;
   }
 
-  /** Starts deletion; `hang` leaves the server deleting for ever. */
+  /**
+   * Starts deletion; `hang` leaves the server deleting until a later request that does not
+   * hang, as when a compute host comes back and the delete is retried.
+   */
   requestDelete(server: SimServer, hang: boolean): void {
     const history = this.history.get(server.id);
     if (history && history.deleteRequestedAt === undefined) history.deleteRequestedAt = Date.now();
-    if (server.taskState === 'deleting') return;
 
     server.taskState = 'deleting';
     server.updated = iso(new Date());
-    if (hang) return;
+    if (hang || this.removing.has(server.id)) return;
 
+    this.removing.add(server.id);
     if (this.options.deleteDelayMs <= 0) {
       void this.remove(server.id);
       return;
@@ -160,6 +164,7 @@ export class ServerFleet {
     if (!server) return;
 
     this.servers.delete(id);
+    this.removing.delete(id);
     const history = this.history.get(id);
     if (history) history.deletedAt = Date.now();
     await server.ssh.close();

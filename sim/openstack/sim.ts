@@ -47,6 +47,7 @@ export async function startOpenStackSim(options: OpenStackSimOptions = {}): Prom
   const faults = new FaultSwitch();
   const fleet = new ServerFleet(config, faults);
   const endpointHits: Record<string, number> = {};
+  let rejectedTokens = 0;
   const roots = { origin: '' };
   const keystone = new Keystone(config, roots);
   const nova = new Nova(config, fleet, faults, keystone.userId);
@@ -56,6 +57,7 @@ export async function startOpenStackSim(options: OpenStackSimOptions = {}): Prom
     state: (): SimState => ({
       ...fleetState(fleet),
       tokensIssued: keystone.tokensIssued,
+      rejectedTokens,
       maxInstances: config.maxInstances,
       faults: faults.current(),
       endpointHits: { ...endpointHits },
@@ -100,7 +102,8 @@ export async function startOpenStackSim(options: OpenStackSimOptions = {}): Prom
     if (!root) {
       throw new HttpFailure(404, '404 Not Found', { 'Content-Type': 'text/plain' });
     }
-    endpointHits[endpoint] = (endpointHits[endpoint] ?? 0) + 1;
+    const hit = `${root.service} ${endpoint}`;
+    endpointHits[hit] = (endpointHits[hit] ?? 0) + 1;
     if (faults.latencyMs > 0) await sleep(faults.latencyMs);
 
     const base = `${roots.origin}${prefix}${root.prefix}`;
@@ -112,6 +115,7 @@ export async function startOpenStackSim(options: OpenStackSimOptions = {}): Prom
 
     const token = request.headers['x-auth-token'];
     if (!keystone.isValid(typeof token === 'string' ? token : undefined)) {
+      rejectedTokens += 1;
       const failure = keystoneFailure(401, 'Unauthorized',
         'The request you have made requires authentication.');
       failure.headers['WWW-Authenticate'] = `Keystone uri="${roots.origin}/identity/v3"`;

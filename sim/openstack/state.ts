@@ -22,10 +22,12 @@ export interface SimState {
   /** The most servers held at once, deleting ones included (they still count for quota). */
   peakServers: number;
   tokensIssued: number;
+  /** Nova and Glance calls refused for a missing, unknown or expired token. */
+  rejectedTokens: number;
   maxInstances: number;
   history: ServerHistory[];
   faults: SimFaults;
-  /** Calls per endpoint, keyed `region/interface`. */
+  /** Calls per endpoint, keyed `service region/interface`, e.g. `compute RegionOne/public`. */
   endpointHits: Record<string, number>;
 }
 

@@ -1,8 +1,9 @@
 /**
  * Runs the OpenStack stand-in as a process:
  *   node --import tsx sim/openstack/main.ts --port N [--boot-delay-ms N] [--delete-delay-ms N]
- *     [--max-instances N] [--user U --password P --project PRJ] [--token-lifetime-ms N]
- *     [--region R]... [--ssh-user U]... [--authorized-key FILE]
+ *     [--max-instances N] [--user U --password P --project PRJ] [--project-id ID]
+ *     [--token-lifetime-ms N] [--region R]... [--image NAME]... [--ssh-user U]...
+ *     [--authorized-key FILE] [--ssh-delay-ms N]
  * Prints one JSON line `{"listening": {...}}` on stdout when ready; SIGTERM stops it.
  */
 import { readFileSync } from 'node:fs';
@@ -20,6 +21,9 @@ const { values } = parseArgs({
     user: { type: 'string' },
     password: { type: 'string' },
     project: { type: 'string' },
+    'project-id': { type: 'string' },
+    image: { type: 'string', multiple: true },
+    'ssh-delay-ms': { type: 'string' },
     region: { type: 'string', multiple: true },
     'ssh-user': { type: 'string', multiple: true },
     'authorized-key': { type: 'string' },
@@ -48,9 +52,12 @@ const sim = await startOpenStackSim({
   username: values.user,
   password: values.password,
   projectName: values.project,
+  projectId: values['project-id'],
+  images: values.image?.map((name) => ({ name })),
   regions: values.region,
   ssh: {
     usernames: values['ssh-user'],
+    readyDelayMs: integer('ssh-delay-ms'),
     authorizedKey: values['authorized-key'] === undefined
       ? undefined
       : readFileSync(values['authorized-key'], 'utf8'),
@@ -67,6 +74,7 @@ process.stdout.write(
       projectName: sim.projectName,
       projectId: sim.projectId,
       regions: sim.regions,
+      images: sim.state().images,
     },
   })}\n`,
 );

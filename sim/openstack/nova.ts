@@ -76,7 +76,7 @@ export class Nova {
   private list(request: SimRequest, detail: boolean): Reply {
     const status = request.query.get('status')?.toUpperCase();
     const name = request.query.get('name');
-    const nameMatch = name ? new RegExp(name) : undefined;
+    const nameMatch = name ? namePattern(name) : undefined;
     const all = [...this.fleet.servers.values()]
       .filter((server) => status === undefined || server.status === status)
       .filter((server) => nameMatch === undefined || nameMatch.test(server.name))
@@ -300,6 +300,15 @@ function badRequest(message: string) {
 function quotaMessage(used: number, allowed: number): string {
   return `Quota exceeded for instances: Requested 1, but already used ${used} of ` +
     `${allowed} instances`;
+}
+
+/** Nova treats the `name` filter as a regular expression. */
+function namePattern(name: string): RegExp {
+  try {
+    return new RegExp(name);
+  } catch {
+    throw badRequest(`Invalid regular expression in name filter: ${name}`);
+  }
 }
 
 function validateMetadata(value: unknown): Record<string, string> {

@@ -56,6 +56,7 @@ export async function startOpenStackSim(options: OpenStackSimOptions = {}): Prom
   const controls: SimControls = {
     state: (): SimState => ({
       ...fleetState(fleet),
+      images: config.images.map(({ id, name, status }) => ({ id, name, status })),
       tokensIssued: keystone.tokensIssued,
       rejectedTokens,
       maxInstances: config.maxInstances,

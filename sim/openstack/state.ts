@@ -21,6 +21,8 @@ export interface SimState {
   everCreated: number;
   /** The most servers held at once, deleting ones included (they still count for quota). */
   peakServers: number;
+  /** Glance's images, so that a test can boot one by id. */
+  images: { id: string; name: string; status: string }[];
   tokensIssued: number;
   /** Nova and Glance calls refused for a missing, unknown or expired token. */
   rejectedTokens: number;

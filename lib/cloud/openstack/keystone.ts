@@ -78,7 +78,7 @@ export class KeystoneSession {
       provider: this.provider,
       service: 'identity',
       method: 'POST',
-      path: '/auth/tokens',
+      path: url,
     };
 
     const response = await send(

@@ -69,20 +69,27 @@ export function toCloudLimits(absolute: Record<string, number>): CloudLimits {
 
 /**
  * The body of `POST /servers`. From microversion 2.37 Nova requires `networks`; leaving the
- * choice to the cloud is spelled `auto` there, which is what older clients got by omission.
+ * choice to the cloud is spelled `auto` there, which is what older versions did by omission.
  */
-export function createServerBody(spec: ServerSpec): unknown {
+export function createServerBody(spec: ServerSpec, microversion: string): unknown {
   const server: Record<string, unknown> = {
     name: spec.name,
     imageRef: spec.imageId,
     flavorRef: spec.flavorId,
     metadata: spec.metadata,
-    networks: spec.networks ?? 'auto',
   };
+  if (spec.networks !== undefined) server.networks = spec.networks;
+  else if (atLeast(microversion, 2, 37)) server.networks = 'auto';
   if (spec.availabilityZone !== undefined) server.availability_zone = spec.availabilityZone;
   if (spec.configDrive !== undefined) server.config_drive = spec.configDrive;
   if (spec.keyName !== undefined) server.key_name = spec.keyName;
   return { server };
+}
+
+function atLeast(microversion: string, major: number, minor: number): boolean {
+  if (microversion === 'latest') return true;
+  const [givenMajor = 0, givenMinor = 0] = microversion.split('.').map(Number);
+  return givenMajor > major || (givenMajor === major && givenMinor >= minor);
 }
 
 /** The marker for the next page from Nova's `*_links` list, if there is a next page. */

@@ -59,13 +59,14 @@ export function createOpenStackProvider(options: OpenStackOptions, log: Logger):
   const name = options.name ?? new URL(options.authUrl).host;
   const timeoutMs = options.apiTimeoutMs ?? 60_000;
   const keystone = new KeystoneSession(options, name, timeoutMs, log);
+  const microversion = options.computeMicroversion ?? '2.37';
   const api = new ServiceSession({
     provider: name,
     keystone,
     interface: options.computeInterface ?? 'public',
     region: options.regionName,
     timeoutMs,
-    computeMicroversion: options.computeMicroversion ?? '2.37',
+    computeMicroversion: microversion,
     log,
   });
 
@@ -122,7 +123,7 @@ export function createOpenStackProvider(options: OpenStackOptions, log: Logger):
     createServer: (spec) =>
       timed(CloudOperation.CreateServer, async () => {
         const body = await api.call<{ server: { id: string } }>('compute', 'POST', '/servers', {
-          body: createServerBody(spec),
+          body: createServerBody(spec, microversion),
         });
         const id = body?.server?.id;
         if (typeof id !== 'string') {

@@ -13,7 +13,8 @@ describe('OpenStack stand-in as a process', () => {
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--port', String(port),
       '--max-instances', '3', '--boot-delay-ms', '5', '--user', 'nodepool', '--password',
-      'pw', '--project', 'ci'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      'pw', '--project', 'ci', '--project-id', 'c1c1', '--image', 'ci-a', '--image', 'ci-b',
+    ], { stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = once(child, 'exit');
     t.after(() => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -27,12 +28,14 @@ describe('OpenStack stand-in as a process', () => {
     assert.equal(listening.authUrl, `http://127.0.0.1:${port}/identity/v3`);
     assert.equal(listening.username, 'nodepool');
     assert.equal(listening.projectName, 'ci');
+    assert.equal(listening.projectId, 'c1c1');
+    assert.deepEqual(listening.images.map((i: { name: string }) => i.name), ['ci-a', 'ci-b']);
 
     const token = await request('POST', `${listening.authUrl}/auth/tokens`, {
       auth: {
         identity: { methods: ['password'], password: { user: {
           name: 'nodepool', domain: { name: 'Default' }, password: 'pw' } } },
-        scope: { project: { name: 'ci', domain: { name: 'Default' } } },
+        scope: { project: { id: 'c1c1' } },
       },
     });
     assert.equal(token.status, 201);

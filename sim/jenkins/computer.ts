@@ -12,6 +12,8 @@ export interface BuildRecord {
   startedAt: string;
   endedAt: string | null;
   parameters: Record<string, string>;
+  /** Set through the `set_description` Gearman function. */
+  description?: string;
 }
 
 /** What `computer/doCreateItem` was asked to make. */

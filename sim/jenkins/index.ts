@@ -9,6 +9,7 @@ import { EventPublisher } from './event-publisher.ts';
 import type { JenkinsFaults } from './faults.ts';
 import { SimJenkins } from './jenkins.ts';
 import { DEFAULT_LAUNCH_POLICY, type LaunchPolicy } from './launcher.ts';
+import { ManagementWorker } from './management.ts';
 import { startRest } from './rest.ts';
 
 export { functionsFor, parseJobList, type CatalogEntry } from './catalog.ts';
@@ -75,12 +76,16 @@ export async function startJenkinsSim(options: JenkinsSimOptions): Promise<Jenki
   const events = await EventPublisher.bind(options.zmqPort, () => state.faults.zmq, log);
   state.attachEvents(events);
 
+  const management = options.gearman && new ManagementWorker(state, options.gearman, log);
+  void management?.start();
+
   const rest = await startRest(state, {
     user: options.user,
     apiKey: options.apiKey,
     port: options.port,
     log,
   }).catch(async (error: unknown) => {
+    await management?.close();
     await events.close();
     throw error;
   });
@@ -95,6 +100,7 @@ export async function startJenkinsSim(options: JenkinsSimOptions): Promise<Jenki
     setFaults: (patch) => state.setFaults(patch),
     async close() {
       await rest.close();
+      await management?.close();
       await state.close();
       await events.close();
     },

@@ -75,6 +75,11 @@ export class SimJenkins {
     return this.catalog.some((entry) => entry.job === job) || this.lastNumbers.has(job);
   }
 
+  /** The live record of `job #number`, for the stand-in's own parts. */
+  findBuild(job: string, number: number): BuildRecord | undefined {
+    return this.records.find((build) => build.job === job && build.number === number);
+  }
+
   jobBuilds(job: string): BuildRecord[] {
     return this.records.filter((build) => build.job === job);
   }

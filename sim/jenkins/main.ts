@@ -6,6 +6,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 
 import { createLogger } from '../../lib/log.ts';
+import { loadCatalog } from '../catalog/index.ts';
 import { parseJobList, type CatalogEntry } from './catalog.ts';
 import { startJenkinsSim } from './index.ts';
 
@@ -17,7 +18,7 @@ const program: Command = new Command('jenkins-sim')
   .option('--port <port>', 'REST port (default: a free one)', integer)
   .option('--zmq-port <port>', 'ZMQ event publisher port (default: a free one)', integer)
   .option('--gearman <host:port>', 'gearmand the executor workers connect to', endpoint)
-  .option('--labels <labels>', 'one job per label, from the shared job catalog')
+  .option('--labels <labels>', 'labels whose real Wikimedia jobs Jenkins has: a,b')
   .option('--jobs <list>', 'jobs and their label: job=label,job2=label2')
   .option('--build-duration-ms <ms>', 'how long each build runs', integer, 5000)
   .option('--failure-rate <share>', 'share of builds ending FAILURE, 0..1', share, 0)
@@ -83,7 +84,11 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 async function catalog(): Promise<CatalogEntry[]> {
   if (flags.jobs && flags.labels) program.error('give either --jobs or --labels, not both');
   if (flags.jobs) return parseJobList(flags.jobs);
-  program.error('give the jobs with --jobs job=label,...');
+  if (flags.labels) {
+    const labels = flags.labels.split(',').map((label) => label.trim()).filter(Boolean);
+    return loadCatalog({ labels }).map(({ job, label }) => ({ job, label }));
+  }
+  program.error('give the jobs with --jobs job=label,... or --labels label,...');
 }
 
 function integer(value: string): number {

@@ -184,4 +184,30 @@ describe('Jenkins stand-in executors', () => {
     assert.equal(result.outcome, 'fail');
     assert.equal(jenkins.builds().length, 0);
   });
+
+  it('aborts a running build when Zuul calls stop:<master>', async (t) => {
+    const { addAgent, zuul, jenkins, job } = await world(t, 10_000);
+    await addAgent('ci-jessie-11');
+
+    const submitted = zuul.submit(`build:${job}`, zuulParameters('uuid-11'), { unique: 'uuid-11' });
+    await eventually('the build to start', () => (jenkins.builds().length > 0 ? true : undefined));
+
+    const stop = await zuul.submit('stop:gallium', JSON.stringify({ name: job, number: '1' }));
+    assert.equal(stop.outcome, 'complete');
+    assert.equal(resultOf(await submitted).result, 'ABORTED');
+
+    const unknown = await zuul.submit('stop:gallium', JSON.stringify({ name: job, number: '9' }));
+    assert.equal(unknown.outcome, 'fail');
+  });
+
+  it('sets a build description when Zuul calls set_description:<master>', async (t) => {
+    const { addAgent, zuul, jenkins, job } = await world(t, 10);
+    await addAgent('ci-jessie-12');
+    await zuul.submit(`build:${job}`, zuulParameters('uuid-12'));
+
+    const request = { name: job, number: '1', html_description: '<b>change 60105</b>' };
+    const answer = await zuul.submit('set_description:gallium', JSON.stringify(request));
+    assert.equal(answer.outcome, 'complete');
+    assert.equal(jenkins.builds()[0]?.description, '<b>change 60105</b>');
+  });
 });

@@ -170,7 +170,7 @@ describe('Jenkins stand-in REST API', () => {
       form: () => createForm('x3', { 'stapler-class': 'hudson.slaves.JNLPLauncher' }),
       message: /not the SSH launcher/,
     },
-    { name: 'a launcher without host', form: () => createForm('x4', { host: '' }), message: /Host/ },
+    { name: 'a hostless launcher', form: () => createForm('x4', { host: '' }), message: /Host/ },
     { name: 'a bad port', form: () => createForm('x5', { port: 70000 }), message: /port/ },
   ];
 

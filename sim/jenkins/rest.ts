@@ -78,6 +78,7 @@ async function serve(
 }
 
 async function answer(jenkins: SimJenkins, options: RestOptions, request: Request) {
+  // The stand-in's own control paths, outside Jenkins' API: no credentials, never faulty.
   if (request.path.startsWith('_sim/')) return simControl(jenkins, request);
 
   const fault = await injectedFault(jenkins, request.path);
@@ -174,9 +175,11 @@ function computerAction(
     jenkins.deleteAgent(name);
     return redirect(`${jenkins.rootUrl}computer/`);
   }
-
-  jenkins.toggleOffline(name, request.params.get('offlineMessage')?.trim() ?? '');
-  return redirect(`${jenkins.rootUrl}computer/${encodeURIComponent(name)}/`);
+  if (action === 'toggleOffline') {
+    jenkins.toggleOffline(name, request.params.get('offlineMessage')?.trim() ?? '');
+    return redirect(`${jenkins.rootUrl}computer/${encodeURIComponent(name)}/`);
+  }
+  return page(405, 'Error 405', 'This URL does not take POST');
 }
 
 function simControl(jenkins: SimJenkins, request: Request): Reply {

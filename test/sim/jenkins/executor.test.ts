@@ -210,4 +210,17 @@ describe('Jenkins stand-in executors', () => {
     assert.equal(answer.outcome, 'complete');
     assert.equal(jenkins.builds()[0]?.description, '<b>change 60105</b>');
   });
+
+  it('takes no new build while Jenkins quiets down', async (t) => {
+    const { addAgent, zuul, jenkins, job } = await world(t, 10);
+    await addAgent('ci-jessie-13');
+    jenkins.state.setQuietingDown(true);
+
+    const submitted = zuul.submit(`build:${job}`, zuulParameters('uuid-13'));
+    await sleep(300);
+    assert.equal(jenkins.builds().length, 0);
+
+    jenkins.state.setQuietingDown(false);
+    assert.equal(resultOf(await submitted).node_name, 'ci-jessie-13');
+  });
 });

@@ -25,7 +25,7 @@ async function subscribe(t: TestContext, world: World) {
   subscriber.subscribe();
   t.after(() => subscriber.close());
   // A PUB socket sends only to subscribers it already knows; give the handshake time.
-  await sleep(300);
+  await sleep(500);
 
   return {
     async next(): Promise<string> {

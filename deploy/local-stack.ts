@@ -113,6 +113,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           config.labels.map((label) => label.name).join(','),
         ],
         logFile: join(logs, 'zuul.log'),
+        announces: false,
       });
       started.push(submitter);
     }

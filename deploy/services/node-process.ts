@@ -15,6 +15,8 @@ export interface NodeProcessOptions {
   /** Where stdout and stderr are appended. */
   logFile: string;
   readyTimeoutMs?: number;
+  /** False for a process that announces nothing: it counts as ready once started. */
+  announces?: boolean;
 }
 
 export interface NodeProcess extends Child {
@@ -42,11 +44,14 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Nod
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    let settled = false;
+    let settled = options.announces === false;
+    if (settled) resolve({});
     let buffer = '';
-    const timer = setTimeout(() => {
-      fail(new Error(`${options.name} did not get ready; see ${options.logFile}`));
-    }, options.readyTimeoutMs ?? 30_000);
+    const timer = settled
+      ? undefined
+      : setTimeout(() => {
+          fail(new Error(`${options.name} did not get ready; see ${options.logFile}`));
+        }, options.readyTimeoutMs ?? 30_000);
 
     function fail(error: Error) {
       if (settled) return;

@@ -30,10 +30,20 @@ export async function saveDemand(db: Knex, message: DemandMessage): Promise<bool
   });
 }
 
-export async function loadDemand(db: Knex | Knex.Transaction): Promise<Map<string, number>> {
-  const rows = (await db('label_demand').select('label', 'demand')) as {
+export interface DemandSnapshot {
+  labels: Map<string, number>;
+  /** When Gearman was read; 0 before the first snapshot. */
+  at: number;
+}
+
+export async function loadDemand(db: Knex | Knex.Transaction): Promise<DemandSnapshot> {
+  const rows = (await db('label_demand').select('label', 'demand', 'updated_at')) as {
     label: string;
     demand: number;
+    updated_at: number | string;
   }[];
-  return new Map(rows.filter((row) => row.label !== '').map((row) => [row.label, row.demand]));
+  return {
+    labels: new Map(rows.filter((row) => row.label !== '').map((row) => [row.label, row.demand])),
+    at: rows.reduce((newest, row) => Math.max(newest, Number(row.updated_at)), 0),
+  };
 }

@@ -50,7 +50,8 @@ async function allocate(
   online: Map<string, boolean>,
 ): Promise<Node[]> {
   const history = await lockAllocation(trx);
-  const [demand, nodes] = await Promise.all([loadDemand(trx), countNodes(trx)]);
+  const demand = await loadDemand(trx);
+  const nodes = await countNodes(trx, demand.at);
   const { config } = ctx;
 
   const plan = planLaunches({
@@ -71,7 +72,7 @@ async function allocate(
       name: target.name,
       online: online.get(target.name) ?? false,
     })),
-    demand,
+    demand: demand.labels,
     nodes,
     history,
   });
@@ -121,7 +122,7 @@ async function lockAllocation(trx: Knex.Transaction): Promise<AllocationHistory>
     if (isMysql(trx)) await trx('pool_state').where({ name: ALLOCATION_ROW }).forUpdate();
     return emptyHistory();
   }
-  return parseAllocationHistory(row.value);
+  return parseAllocationHistory(JSON.parse(row.value));
 }
 
 async function saveHistory(trx: Knex.Transaction, history: AllocationHistory, now: number) {
@@ -130,25 +131,49 @@ async function saveHistory(trx: Knex.Transaction, history: AllocationHistory, no
     .update({ value: JSON.stringify(history), updated_at: now });
 }
 
-async function countNodes(trx: Knex.Transaction): Promise<NodeCount[]> {
-  const rows = (await trx('nodes')
-    .select('label', 'provider', 'target', 'state')
-    .count({ count: '*' })
-    .whereNot({ state: 'deleted' })
-    .groupBy('label', 'provider', 'target', 'state')) as {
+/**
+ * Nodes per label, provider, target and state, as of the demand snapshot. Gearman counts a
+ * running build until it ends, and its node is deleted moments later; a node that was still
+ * in use when Gearman was read counts as used, not as gone, or each finished build would
+ * buy a machine nobody asked for.
+ */
+async function countNodes(trx: Knex.Transaction, demandAt: number): Promise<NodeCount[]> {
+  const rows = (await trx('nodes as n')
+    .select('n.label', 'n.provider', 'n.target', 'n.state')
+    .select(
+      trx.raw(
+        `exists (select 1 from node_transitions t where t.node_id = n.id
+          and t.to_state = 'deleting' and t.at > ?) as left_after`,
+        [demandAt],
+      ),
+    )
+    .whereNot('n.state', 'deleted')
+    .orWhere('n.state_time', '>', demandAt)) as {
     label: string;
     provider: string;
     target: string;
     state: string;
-    count: number | string;
+    left_after: number | boolean;
   }[];
-  return rows.map((row) => ({
-    label: row.label,
-    provider: row.provider,
-    target: row.target,
-    state: row.state as PoolNodeState,
-    count: Number(row.count),
-  }));
+
+  const counts = new Map<string, NodeCount>();
+  for (const row of rows) {
+    const gone = row.state === 'deleting' || row.state === 'deleted';
+    if (row.state === 'deleted' && !row.left_after) continue;
+    const state = (gone && row.left_after ? 'used' : row.state) as PoolNodeState;
+
+    const key = [row.label, row.provider, row.target, state].join('\0');
+    const entry = counts.get(key) ?? {
+      label: row.label,
+      provider: row.provider,
+      target: row.target,
+      state,
+      count: 0,
+    };
+    entry.count += 1;
+    counts.set(key, entry);
+  }
+  return [...counts.values()];
 }
 
 async function onlineTargets(ctx: PoolContext): Promise<Map<string, boolean>> {

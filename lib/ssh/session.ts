@@ -1,4 +1,6 @@
-import { Client } from 'ssh2';
+import ssh2 from 'ssh2';
+
+const { Client } = ssh2;
 
 import { ErrorCode, WhiskpoolError } from '../errors.ts';
 

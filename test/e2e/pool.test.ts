@@ -8,7 +8,7 @@ import { loadConfig } from '../../lib/config/index.ts';
 import { openDatabase, type Database } from '../../lib/db/connect.ts';
 import { createLogger } from '../../lib/log.ts';
 import { listNodes, listTransitions } from '../../lib/node/repository.ts';
-import { isLegalTransition } from '../../lib/node/states.ts';
+import { isLegalTransition, LIVE_STATES } from '../../lib/node/states.ts';
 import { writeTestPool, type TestPool } from '../support/pool-config.ts';
 
 const BUILDS = 50;
@@ -51,15 +51,6 @@ describe('the pool on the embedded default', { timeout: 300_000 }, () => {
       if ('build' in line) completed.push(line.build as Record<string, unknown>);
     });
     db = openDatabase({ url: pool.databaseUrl });
-
-    await waitFor('every build to complete', 240_000, async () => completed.length >= BUILDS);
-    await waitFor('the pool to settle at min-ready', 60_000, async () => {
-      const live = await listNodes(db, { states: ['requested', 'building', 'booted', 'ready',
-        'in-use', 'used', 'deleting', 'failed'] });
-      return LABELS.every(
-        (label) => live.filter((n) => n.label === label && n.state === 'ready').length === MIN_READY,
-      ) && live.every((n) => n.state === 'ready');
-    });
   });
 
   after(async () => {
@@ -67,9 +58,22 @@ describe('the pool on the embedded default', { timeout: 300_000 }, () => {
     await stack?.stop();
   });
 
-  it('runs every submitted build', () => {
+  it('runs every submitted build', async () => {
+    await waitFor('every build to complete', 240_000, async () => completed.length >= BUILDS);
     assert.equal(completed.length, BUILDS);
-    for (const build of completed) assert.ok(build.node_name, 'each build names its node');
+    for (const build of completed) {
+      assert.equal(build.outcome, 'complete', `build ${String(build.uuid)} ${String(build.outcome)}`);
+      assert.ok(build.nodeName, 'each build names the node it ran on');
+    }
+  });
+
+  it('settles at exactly min-ready ready machines per label, and nothing else', async () => {
+    await waitFor('the pool to settle', 60_000, async () => {
+      const live = await listNodes(db, { states: LIVE_STATES });
+      return live.every((n) => n.state === 'ready') && LABELS.every(
+        (label) => live.filter((n) => n.label === label).length === MIN_READY,
+      );
+    });
   });
 
   it('never gives a machine to a second build', async () => {

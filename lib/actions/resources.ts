@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 
 import { createOpenStackProvider } from '../cloud/openstack/provider.ts';
 import { ErrorCode, WhiskpoolError } from '../errors.ts';
+import { withFlavorCache } from '../cloud/flavor-cache.ts';
 import type { CloudProvider } from '../cloud/provider.ts';
 import { migrateLatest, openDatabase, type Database } from '../db/connect.ts';
 import { JenkinsClient } from '../jenkins/index.ts';
@@ -10,6 +11,7 @@ import { connectNats, type NatsConnection } from '../nats/connect.ts';
 import { createPublisher, type Publisher } from '../nats/publish.ts';
 import { runCommands } from '../ssh/session.ts';
 import type { PoolContext } from '../pool/context.ts';
+import { pacedCloud } from '../pool/pacing.ts';
 import type { ActionSettings } from './settings.ts';
 
 /** How long a Jenkins master's quieting-down flag is trusted before it is asked again. */
@@ -92,6 +94,7 @@ async function build(settings: ActionSettings, key: string, name: string): Promi
         },
         log,
       );
+      client = withFlavorCache(pacedCloud(client, db, provider.rate));
       clouds.set(providerName, client);
     }
     return client;

@@ -4,6 +4,7 @@ import type { Database } from '../db/connect.ts';
 import type { FollowUp } from '../events/messages.ts';
 import type { JenkinsClient } from '../jenkins/index.ts';
 import type { Logger } from '../log.ts';
+import type { PoolMetrics } from '../metrics/index.ts';
 import type { CommandResult, SshTarget } from '../ssh/session.ts';
 
 /**
@@ -22,6 +23,8 @@ export interface PoolContext {
   readPrivateKey(path: string): Promise<Buffer>;
   /** False while the target's Jenkins is quieting down: it gets no new nodes then. */
   targetOnline(target: string): Promise<boolean>;
+  /** Where the pool's statsd metrics go; absent means nowhere (see metricsOf). */
+  metrics?: PoolMetrics;
 }
 
 /** What a step did and what should happen next. */

@@ -3,9 +3,13 @@ import type { Node } from '../node/node.ts';
 import { findLiveNodeByName, requireNode, transitionNode } from '../node/repository.ts';
 import { done, later, type PoolContext, type StepOutcome } from './context.ts';
 import { followUp } from './follow-ups.ts';
+import { HOLD_RELEASES } from './hold.ts';
+import { reportBuild, reportDeleted } from './stats.ts';
 
 /** How soon a deleted server is looked for again until the cloud confirms it gone. */
 const DELETE_POLL_MS = 250;
+
+const RELEASES_HOLD: ReadonlySet<string> = new Set(Object.values(HOLD_RELEASES));
 
 /**
  * A build finished on a node: the node is used and goes. A held node stays until an
@@ -23,6 +27,7 @@ export async function finishBuild(ctx: PoolContext, build: BuildMessage): Promis
       now: ctx.now(),
     });
     if (!used) return done({ node: node.id, outcome: 'raced' });
+    reportBuild(ctx, node, build);
     node = used;
   }
   return deleteNode(ctx, node.id, 'used');
@@ -31,7 +36,8 @@ export async function finishBuild(ctx: PoolContext, build: BuildMessage): Promis
 /**
  * Removes a node from Jenkins and the cloud and confirms the server is gone. Every part is
  * idempotent, so a redelivered or repeated delete picks up where the last one stopped.
- * `reason` "operator" is the only one that releases a held node.
+ * Only an operator's delete ("operator") or an expired hold ("max-hold-age") releases a
+ * held node.
  */
 export async function deleteNode(
   ctx: PoolContext,
@@ -41,7 +47,7 @@ export async function deleteNode(
   let node = await requireNode(ctx.db, nodeId);
 
   if (node.state === 'deleted') return done({ node: node.id, outcome: 'already-deleted' });
-  if (node.state === 'hold' && reason !== 'operator') {
+  if (node.state === 'hold' && !RELEASES_HOLD.has(reason)) {
     return done({ node: node.id, outcome: 'held' });
   }
 
@@ -61,6 +67,7 @@ export async function deleteNode(
     now: ctx.now(),
   });
   if (!deleted) return done({ node: node.id, outcome: 'raced' });
+  reportDeleted(ctx, node);
 
   ctx.log.info({ node: node.id, label: node.label, provider: node.provider }, 'node deleted');
   return done({ node: node.id, outcome: 'deleted' }, [

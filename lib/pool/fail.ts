@@ -2,6 +2,7 @@ import type { Node } from '../node/node.ts';
 import { transitionNode } from '../node/repository.ts';
 import { done, type PoolContext, type StepOutcome } from './context.ts';
 import { followUp } from './follow-ups.ts';
+import { reportLaunch, type LaunchResult } from './stats.ts';
 
 /**
  * Marks a node failed and asks for its deletion. A node that moved on meanwhile is left to
@@ -24,4 +25,16 @@ export async function failNode(
   return done({ ...summary, node: node.id, outcome: 'failed', reason }, [
     followUp.delete(node.id, 'failed'),
   ]);
+}
+
+/** A launch went wrong: the node fails, and the launch is counted under Nodepool's cause. */
+export async function failLaunch(
+  ctx: PoolContext,
+  node: Node,
+  result: LaunchResult,
+  reason: string,
+): Promise<StepOutcome> {
+  const outcome = await failNode(ctx, node, reason);
+  if (outcome.summary.outcome === 'failed') reportLaunch(ctx, node, result);
+  return outcome;
 }

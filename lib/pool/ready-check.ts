@@ -2,8 +2,9 @@ import { ErrorCode, isWhiskpoolError } from '../errors.ts';
 import type { Node } from '../node/node.ts';
 import { requireNode, transitionNode } from '../node/repository.ts';
 import { done, later, type PoolContext, type StepOutcome } from './context.ts';
-import { failNode } from './fail.ts';
+import { failLaunch } from './fail.ts';
 import { followUp } from './follow-ups.ts';
+import { LaunchResult } from './stats.ts';
 import { imageFor, labelOf, providerOf } from './topology.ts';
 
 /** How often a booting server is looked at again. Nodepool polled every 2 s. */
@@ -41,17 +42,19 @@ async function watchBoot(ctx: PoolContext, node: Node): Promise<BootWatch> {
 
   const server = await ctx.cloud(node.provider).getServer(node.externalId);
   if (!server) {
-    return { node: null, step: await failNode(ctx, node, `server ${node.externalId} vanished`) };
+    const reason = `server ${node.externalId} vanished`;
+    return { node: null, step: await failLaunch(ctx, node, LaunchResult.Status, reason) };
   }
   if (server.status === 'ERROR') {
     const fault = server.fault ? `: ${server.fault.message}` : '';
-    return { node: null, step: await failNode(ctx, node, `server went to ERROR${fault}`) };
+    const reason = `server went to ERROR${fault}`;
+    return { node: null, step: await failLaunch(ctx, node, LaunchResult.Status, reason) };
   }
   if (server.status !== 'ACTIVE') {
     const waited = ctx.now() - node.stateTime;
     if (waited > provider.launchTimeout * 1000) {
       const reason = `server still ${server.status} after launch-timeout ${provider.launchTimeout} s`;
-      return { node: null, step: await failNode(ctx, node, reason) };
+      return { node: null, step: await failLaunch(ctx, node, LaunchResult.Status, reason) };
     }
     return { node: null, step: later(BOOT_POLL_MS, { node: node.id, outcome: 'booting' }) };
   }
@@ -77,7 +80,7 @@ async function checkLogin(ctx: PoolContext, node: Node): Promise<StepOutcome> {
     return done({ node: node.id, outcome: 'active' }, [followUp.register(node.id)]);
   }
   if (!node.ip) {
-    return failNode(ctx, node, 'server is ACTIVE but has no address');
+    return failLaunch(ctx, node, LaunchResult.Network, 'server is ACTIVE but has no address');
   }
 
   const commands = ['echo access okay'];
@@ -97,17 +100,18 @@ async function checkLogin(ctx: PoolContext, node: Node): Promise<StepOutcome> {
     );
     const login = results[0];
     if (!login || login.exitCode !== 0 || !login.stdout.includes('access okay')) {
-      return failNode(ctx, node, 'login check did not answer "access okay"');
+      return failLaunch(ctx, node, LaunchResult.Auth, 'login check did not answer "access okay"');
     }
     const script = results[1];
     if (script && script.exitCode !== 0) {
       const reason = `ready script ${label.readyScript} exited ${script.exitCode}`;
-      return failNode(ctx, node, reason);
+      return failLaunch(ctx, node, LaunchResult.Unknown, reason);
     }
   } catch (error) {
     if (!isWhiskpoolError(error, ErrorCode.ReadyCheckFailed)) throw error;
     if (ctx.now() - node.stateTime > provider.bootTimeout * 1000) {
-      return failNode(ctx, node, `no login within boot-timeout ${provider.bootTimeout} s`);
+      const reason = `no login within boot-timeout ${provider.bootTimeout} s`;
+      return failLaunch(ctx, node, LaunchResult.Auth, reason);
     }
     return later(SSH_RETRY_MS, { node: node.id, outcome: 'login-pending' });
   }

@@ -16,6 +16,8 @@ import { insertRequestedNode } from '../node/repository.ts';
 import { done, type PoolContext, type StepOutcome } from './context.ts';
 import { loadDemand, saveDemand } from './demand.ts';
 import { followUp } from './follow-ups.ts';
+import { expiredHolds } from './hold.ts';
+import { reportNodeCounts } from './stats.ts';
 import { providerOf, targetOf } from './topology.ts';
 
 const ALLOCATION_ROW = 'allocation';
@@ -38,9 +40,11 @@ export async function reconcile(ctx: PoolContext, demand?: DemandMessage): Promi
       'nodes requested',
     );
   }
+  const released = await expiredHolds(ctx);
+  await reportNodeCounts(ctx);
   return done(
-    { outcome: 'reconciled', requested: created.length },
-    created.map((node) => followUp.spawn(node.id)),
+    { outcome: 'reconciled', requested: created.length, holdsExpired: released.length },
+    [...created.map((node) => followUp.spawn(node.id)), ...released],
   );
 }
 

@@ -1,7 +1,8 @@
 import { isWhiskpoolError } from '../errors.ts';
 import { requireNode, transitionNode } from '../node/repository.ts';
 import { done, type PoolContext, type StepOutcome } from './context.ts';
-import { failNode } from './fail.ts';
+import { failLaunch } from './fail.ts';
+import { LaunchResult, reportLaunch } from './stats.ts';
 import { imageFor, targetOf } from './topology.ts';
 
 /**
@@ -12,6 +13,7 @@ import { imageFor, targetOf } from './topology.ts';
 export async function registerNode(ctx: PoolContext, nodeId: number): Promise<StepOutcome> {
   let node = await requireNode(ctx.db, nodeId);
 
+  const madeReady = node.state === 'booted';
   if (node.state === 'booted') {
     const ready = await transitionNode(ctx.db, node, 'ready', {
       reason: 'registered',
@@ -24,7 +26,10 @@ export async function registerNode(ctx: PoolContext, nodeId: number): Promise<St
   }
 
   const jenkins = ctx.jenkins(node.target);
-  if (!jenkins || !node.nodeName) return done({ node: node.id, outcome: 'ready' });
+  if (!jenkins || !node.nodeName) {
+    if (madeReady) reportLaunch(ctx, node, LaunchResult.Ready);
+    return done({ node: node.id, outcome: 'ready' });
+  }
 
   const target = targetOf(ctx.config, node.target);
   const image = imageFor(ctx.config, node.label, node.provider);
@@ -43,10 +48,13 @@ export async function registerNode(ctx: PoolContext, nodeId: number): Promise<St
       { node: node.id, label: node.label, target: node.target, agent: node.nodeName },
       'node ready in Jenkins',
     );
+    // Counted once Jenkins has the agent, as Nodepool counted it; a replay finds it there.
+    if (created === 'created') reportLaunch(ctx, node, LaunchResult.Ready);
     return done({ node: node.id, outcome: 'ready', jenkins: created });
   } catch (error) {
     if (isWhiskpoolError(error) && !error.retryable) {
-      return failNode(ctx, node, `Jenkins refused the agent: ${error.message}`);
+      const reason = `Jenkins refused the agent: ${error.message}`;
+      return failLaunch(ctx, node, LaunchResult.Unknown, reason);
     }
     throw error;
   }

@@ -6,8 +6,9 @@ import { isWhiskpoolError } from '../errors.ts';
 import type { Node } from '../node/node.ts';
 import { requireNode, transitionNode, updateNode } from '../node/repository.ts';
 import { done, type PoolContext, type StepOutcome } from './context.ts';
-import { failNode } from './fail.ts';
+import { failLaunch } from './fail.ts';
 import { followUp } from './follow-ups.ts';
+import { LaunchResult } from './stats.ts';
 import { imageFor, providerOf } from './topology.ts';
 
 /**
@@ -51,7 +52,8 @@ export async function spawnNode(ctx: PoolContext, nodeId: number): Promise<StepO
       cloud.listFlavors(),
     ]);
     if (!cloudImage) {
-      return failNode(ctx, node, `provider ${node.provider} has no image "${baseImage}"`);
+      const reason = `provider ${node.provider} has no image "${baseImage}"`;
+      return failLaunch(ctx, node, LaunchResult.NoImage, reason);
     }
     const flavor = chooseFlavor(flavors, {
       minRam: image.minRam,
@@ -82,7 +84,7 @@ export async function spawnNode(ctx: PoolContext, nodeId: number): Promise<StepO
   } catch (error) {
     // Quota and outages are worth retrying; a refused request (bad flavor, bad image) is not.
     if (isWhiskpoolError(error) && !error.retryable) {
-      return failNode(ctx, node, error.message);
+      return failLaunch(ctx, node, LaunchResult.Unknown, error.message);
     }
     throw error;
   }

@@ -5,6 +5,8 @@ export interface BuildRecord {
   nodeName: string;
   /** The machine's SSH endpoint, `host:port`, the one thing that identifies the machine. */
   launcher: string;
+  /** The SSH banner the machine answered with when the agent was launched. */
+  machine: string;
   /** The Gearman unique id the build was submitted with (Zuul's ZUUL_UUID). */
   unique: string;
   /** Null while the build runs. */
@@ -40,6 +42,8 @@ const LAUNCH_FAILED =
 /** One Jenkins agent ("computer") and what it is doing. */
 export class Computer {
   connection: Connection = 'connecting';
+  /** The SSH banner of the machine the agent runs on, once launched. */
+  banner = '';
   temporarilyOffline = false;
   offlineMessage = '';
   deleted = false;

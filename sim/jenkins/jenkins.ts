@@ -166,6 +166,7 @@ export class SimJenkins {
       number,
       nodeName: computer.name,
       launcher: computer.launcher,
+      machine: computer.banner,
       unique,
       result: null,
       startedAt: new Date().toISOString(),
@@ -234,6 +235,7 @@ export class SimJenkins {
     }
 
     computer.connection = 'online';
+    computer.banner = outcome.banner;
     this.log.info({ node: computer.name, banner: outcome.banner }, 'agent online');
     if (!this.options.gearman) return;
 

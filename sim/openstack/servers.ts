@@ -3,6 +3,7 @@ import ssh2 from 'ssh2';
 import type { ParsedKey } from 'ssh2';
 import type { FaultSwitch } from './faults.ts';
 import type { ResolvedOptions, SimFlavor } from './options.ts';
+import type { CopiedFile } from './sftp.ts';
 import { SshEndpoint } from './ssh-endpoint.ts';
 
 const { utils } = ssh2;
@@ -44,6 +45,8 @@ export interface ServerHistory {
   deletedAt?: number;
   /** Every command run over SSH, in order. */
   commands: string[];
+  /** Every file uploaded over SFTP, in order. */
+  files: CopiedFile[];
 }
 
 export interface NewServer {
@@ -105,15 +108,18 @@ export class ServerFleet {
       name: spec.name,
       createdAt: now.getTime(),
       commands: [],
+      files: [],
     };
 
     const ssh = await SshEndpoint.start({
       hostKey: this.hostKey,
+      ident: `whiskpool-sim-machine-${id}`,
       usernames: this.options.ssh.usernames,
       authorizedKey: this.authorizedKey,
       isUp: () => this.sshIsUp(id),
       exitCodeFor: (command) => this.exitCodeFor(command),
       onCommand: (command) => history.commands.push(command),
+      onFile: (file) => history.files.push(file),
     });
 
     const server: SimServer = {

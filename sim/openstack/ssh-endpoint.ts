@@ -2,11 +2,17 @@ import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import ssh2 from 'ssh2';
 import type { AuthContext, Connection, ParsedKey } from 'ssh2';
+import { serveSftp, type CopiedFile } from './sftp.ts';
 
 const { Server: SshServer, utils } = ssh2;
 
 export interface SshEndpointOptions {
   hostKey: string;
+  /**
+   * The software part of the SSH banner. Each machine names itself in it, as a real machine's
+   * host key would set it apart, so a peer can tell two machines apart that got the same port.
+   */
+  ident?: string;
   usernames: readonly string[];
   /** When absent, any key whose signature checks out is accepted. */
   authorizedKey?: ParsedKey;
@@ -14,12 +20,14 @@ export interface SshEndpointOptions {
   isUp: () => boolean;
   exitCodeFor: (command: string) => number;
   onCommand: (command: string) => void;
+  /** A file uploaded over SFTP, once it is closed. */
+  onFile: (file: CopiedFile) => void;
 }
 
 /**
  * The SSH daemon of one simulated server, on its own port of 127.0.0.1. It answers Nodepool's
  * access check (`echo access okay`) and runs nothing else: other commands only report an exit
- * code.
+ * code. Its SFTP subsystem takes uploads and reports each file.
  */
 export class SshEndpoint {
   private readonly sockets = new Set<Socket>();
@@ -27,7 +35,7 @@ export class SshEndpoint {
   private readonly listener: NetServer;
 
   private constructor(private readonly options: SshEndpointOptions) {
-    this.ssh = new SshServer({ hostKeys: [options.hostKey] }, (client) => this.serve(client));
+    this.ssh = new SshServer({ hostKeys: [options.hostKey], ident: options.ident }, (client) => this.serve(client));
     this.listener = createServer((socket) => this.accept(socket));
   }
 
@@ -63,7 +71,12 @@ export class SshEndpoint {
 
   private serve(client: Connection): void {
     client.on('error', () => client.end());
-    client.on('authentication', (context) => this.authenticate(context));
+    // The user of the last attempt is the one logged in once the client is ready.
+    let user = '';
+    client.on('authentication', (context) => {
+      user = context.username;
+      this.authenticate(context);
+    });
     client.on('ready', () => {
       client.on('session', (acceptSession) => {
         const session = acceptSession();
@@ -82,7 +95,7 @@ export class SshEndpoint {
         });
         session.on('pty', (_accept, reject) => reject?.());
         session.on('shell', (_accept, reject) => reject());
-        session.on('sftp', (_accept, reject) => reject());
+        session.on('sftp', (accept) => serveSftp(accept(), user, this.options.onFile));
       });
     });
   }

@@ -21,6 +21,7 @@ interface SimBuild {
   number: number;
   nodeName: string;
   launcher: string;
+  machine: string;
   result: string | null;
 }
 
@@ -79,7 +80,9 @@ describe('the pool on the embedded default', { timeout: 300_000 }, () => {
   it('never gives a machine to a second build', async () => {
     const builds = await simBuilds(pool);
     assert.equal(builds.length, BUILDS);
-    const perMachine = countBy(builds, (b) => b.launcher);
+    // Ports are reused by the kernel; the machine's SSH banner names the machine itself.
+    const perMachine = countBy(builds, (b) => b.machine);
+    assert.ok(builds.every((b) => b.machine.startsWith('SSH-2.0-')), 'builds name their machine');
     const perAgent = countBy(builds, (b) => b.nodeName);
     assert.deepEqual(Object.values(perMachine).filter((n) => n > 1), []);
     assert.deepEqual(Object.values(perAgent).filter((n) => n > 1), []);

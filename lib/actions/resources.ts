@@ -1,17 +1,18 @@
 import { readFile } from 'node:fs/promises';
 
-import { createOpenStackProvider } from '../cloud/openstack/provider.ts';
-import { ErrorCode, WhiskpoolError } from '../errors.ts';
 import { withFlavorCache } from '../cloud/flavor-cache.ts';
 import type { CloudProvider } from '../cloud/provider.ts';
 import { migrateLatest, openDatabase, type Database } from '../db/connect.ts';
-import { JenkinsClient } from '../jenkins/index.ts';
+import type { JenkinsClient } from '../jenkins/index.ts';
 import { createLogger, type Logger } from '../log.ts';
+import { metricsFromEnv } from '../metrics/index.ts';
 import { connectNats, type NatsConnection } from '../nats/connect.ts';
 import { createPublisher, type Publisher } from '../nats/publish.ts';
 import { runCommands } from '../ssh/session.ts';
 import type { PoolContext } from '../pool/context.ts';
 import { pacedCloud } from '../pool/pacing.ts';
+import { providerOf } from '../pool/topology.ts';
+import { jenkinsClientFor, openStackClientFor } from './clients.ts';
 import type { ActionSettings } from './settings.ts';
 
 /** How long a Jenkins master's quieting-down flag is trusted before it is asked again. */
@@ -58,6 +59,7 @@ async function build(settings: ActionSettings, key: string, name: string): Promi
   await migrateLatest(db);
   const nc = await connectNats(settings.natsUrl, `whiskpool-action-${name}`);
   const publisher = createPublisher(nc);
+  const metrics = metricsFromEnv(process.env, log);
 
   const clouds = new Map<string, CloudProvider>();
   const jenkinses = new Map<string, JenkinsClient | null>();
@@ -68,31 +70,9 @@ async function build(settings: ActionSettings, key: string, name: string): Promi
   function cloud(providerName: string): CloudProvider {
     let client = clouds.get(providerName);
     if (!client) {
-      const provider = config.providers.find((p) => p.name === providerName);
-      if (!provider) {
-        throw new WhiskpoolError(ErrorCode.ConfigInvalid, `provider "${providerName}" is not configured`);
-      }
-      const { auth } = provider;
-      if (!auth.authUrl || !auth.username || !auth.password) {
-        throw new WhiskpoolError(
-          ErrorCode.ConfigInvalid,
-          `provider "${providerName}": auth-url, username and password are all needed`,
-        );
-      }
-      client = createOpenStackProvider(
-        {
-          name: provider.name,
-          authUrl: auth.authUrl,
-          username: auth.username,
-          password: auth.password,
-          // Nodepool of 2015 gave Keystone its project-id as the project's name.
-          projectName: auth.projectName ?? auth.projectId,
-          userDomainName: auth.userDomainName,
-          projectDomainName: auth.projectDomainName,
-          regionName: provider.regionName,
-          apiTimeoutMs: provider.apiTimeout === undefined ? undefined : provider.apiTimeout * 1000,
-        },
-        log,
+      const provider = providerOf(config, providerName);
+      client = openStackClientFor(config, providerName, log, (operation, ms) =>
+        metrics.apiCall(providerName, operation, ms),
       );
       client = withFlavorCache(pacedCloud(client, db, provider.rate));
       clouds.set(providerName, client);
@@ -102,22 +82,10 @@ async function build(settings: ActionSettings, key: string, name: string): Promi
 
   function jenkins(targetName: string): JenkinsClient | null {
     if (!jenkinses.has(targetName)) {
-      const target = config.targets.find((t) => t.name === targetName);
-      const settings = target?.jenkins;
-      jenkinses.set(
-        targetName,
-        settings
-          ? new JenkinsClient({
-              target: {
-                name: targetName,
-                url: settings.url,
-                user: settings.user,
-                apiKey: settings.apikey,
-              },
-              log,
-            })
-          : null,
+      const client = jenkinsClientFor(config, targetName, log, (operation, ms) =>
+        metrics.apiCall(targetName, operation, ms),
       );
+      jenkinses.set(targetName, client);
     }
     return jenkinses.get(targetName) ?? null;
   }
@@ -164,11 +132,13 @@ async function build(settings: ActionSettings, key: string, name: string): Promi
           return pending;
         },
         targetOnline,
+        metrics,
       };
     },
     async close() {
       await nc.drain().catch(() => undefined);
       await db.destroy();
+      await metrics.close();
     },
   };
 }

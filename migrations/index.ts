@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 
 import * as initial from './001_initial.ts';
+import * as imageRefresh from './002_image_refresh.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -13,6 +14,7 @@ interface Migration {
  */
 const MIGRATIONS: Record<string, Migration> = {
   '001_initial': initial,
+  '002_image_refresh': imageRefresh,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 import { errorMap, optional, text } from './fields.ts';
 import { Findings, formatPath } from './problems.ts';
+import { documentData, yamlErrorReason } from './yaml-data.ts';
 
 /**
  * A provider's `cloud: NAME` (nodepool 0.2.0, via os-client-config) names an entry of an
@@ -63,12 +64,18 @@ export function readCloudsYaml(text: string, source: string, findings: Findings)
     for (const error of document.errors) {
       const position = error.linePos?.[0];
       const where = position ? `${source}:${position.line}:${position.col}` : source;
-      findings.problem(where, `YAML syntax error: ${firstLine(error.message)}`);
+      findings.problem(where, yamlErrorReason(error, firstLine));
     }
     return result;
   }
 
-  const parsed = cloudsFile.safeParse(document.toJS(), { errorMap });
+  const read = documentData(document);
+  if ('refused' in read) {
+    findings.problem(source, read.refused);
+    return result;
+  }
+
+  const parsed = cloudsFile.safeParse(read.data, { errorMap });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       findings.problem(`${source} ${formatPath(issue.path)}`, issue.message);

@@ -11,6 +11,7 @@ import { nodepoolYamlSchema } from './schema.ts';
 import { readSecureConf, type SecureConf } from './secure-conf.ts';
 import type { LoadedConfig, PoolConfig } from './types.ts';
 import { findUnknownKeys } from './unknown-keys.ts';
+import { documentData, yamlErrorReason } from './yaml-data.ts';
 
 /** The text of a companion file and the name to use for it in messages. */
 export interface SourceText {
@@ -79,7 +80,7 @@ function readYaml(text: string, findings: Findings): Record<string, unknown> {
     if (error.code === 'DUPLICATE_KEY') {
       findings.warn(position(error), 'duplicate key; the last one wins, as it did in nodepool');
     } else {
-      findings.problem(position(error), `YAML syntax error: ${firstLine(error.message)}`);
+      findings.problem(position(error), yamlErrorReason(error, firstLine));
       failed = true;
     }
   }
@@ -90,7 +91,12 @@ function readYaml(text: string, findings: Findings): Record<string, unknown> {
   }
 
   const document = strict.errors.length > 0 ? parseDocument(text, { uniqueKeys: false }) : strict;
-  const data: unknown = document.toJS();
+  const read = documentData(document);
+  if ('refused' in read) {
+    findings.problem([], read.refused);
+    return {};
+  }
+  const { data } = read;
   if (data === null || data === undefined) {
     findings.problem([], 'the file is empty');
     return {};

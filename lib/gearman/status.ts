@@ -31,6 +31,15 @@ export interface GearmanStatus {
 
 const COUNT_FIELDS = ['TOTAL', 'RUNNING', 'WORKERS'] as const;
 
+/**
+ * A garbage reply can hold a million odd lines; the bridge logs every problem on every poll,
+ * so past this many the rest are only counted.
+ */
+const MAX_LINE_PROBLEMS = 20;
+
+/** Control characters, or bytes that were not UTF-8: no Jenkins job name holds them. */
+const NOT_A_NAME = /[\u0000-\u001f\u007f\ufffd]/;
+
 export function parseStatus(reply: string): GearmanStatus {
   const functions: FunctionStatus[] = [];
   const problems: StatusProblem[] = [];
@@ -38,9 +47,20 @@ export function parseStatus(reply: string): GearmanStatus {
   // The last line break ends a line rather than starting an empty one.
   if (lines[lines.length - 1] === '') lines.pop();
 
+  const lineProblems: StatusProblem[] = [];
+  const finish = () => {
+    problems.push(...lineProblems.slice(0, MAX_LINE_PROBLEMS));
+    const more = lineProblems.length - MAX_LINE_PROBLEMS;
+    if (more > 0) {
+      const message = `${more} more odd lines not listed`;
+      problems.push({ level: 'warning', message });
+    }
+  };
+
   for (const [index, line] of lines.entries()) {
     const number = index + 1;
     if (line === '.') {
+      finish();
       const rest = lines.slice(index + 1).filter((after) => after !== '');
       if (rest.length > 0) {
         const message = 'text after the closing "." ignored';
@@ -49,10 +69,11 @@ export function parseStatus(reply: string): GearmanStatus {
       return { functions, problems };
     }
 
-    const parsed = parseLine(line, number, problems);
+    const parsed = parseLine(line, number, lineProblems);
     if (parsed) functions.push(parsed);
   }
 
+  finish();
   problems.push({
     level: 'error',
     message: 'reply ends without the closing "." line, so functions may be missing',
@@ -61,7 +82,7 @@ export function parseStatus(reply: string): GearmanStatus {
 }
 
 function parseLine(line: string, number: number, problems: StatusProblem[]) {
-  const where = `line ${number} ${JSON.stringify(line)}`;
+  const where = `line ${number} ${JSON.stringify(clip(line))}`;
 
   if (line === '') {
     problems.push({ level: 'warning', line: number, message: `line ${number}: empty, skipped` });
@@ -86,17 +107,34 @@ function parseLine(line: string, number: number, problems: StatusProblem[]) {
   }
 
   const [name = '', ...counts] = fields;
-  const [total, running, workers] = COUNT_FIELDS.map((field, i) => {
-    const text = counts[i] ?? '';
-    if (/^\d+$/.test(text.trim())) return Number(text.trim());
-
+  if (name === '' || NOT_A_NAME.test(name)) {
+    const what = name === '' ? 'is empty' : 'holds control characters or bytes that are not UTF-8';
     problems.push({
       level: 'warning',
       line: number,
-      message: `${where}: ${field} ${JSON.stringify(text)} is not an integer, counted as 0`,
+      message: `${where}: function name ${what}; line skipped`,
+    });
+    return undefined;
+  }
+
+  const [total, running, workers] = COUNT_FIELDS.map((field, i) => {
+    const text = (counts[i] ?? '').trim();
+    const quoted = JSON.stringify(clip(text));
+    if (/^\d+$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
+
+    const reason = /^\d+$/.test(text) ? 'is too large to be a count' : 'is not an integer';
+    problems.push({
+      level: 'warning',
+      line: number,
+      message: `${where}: ${field} ${quoted} ${reason}, counted as 0`,
     });
     return 0;
   }) as [number, number, number];
 
   return { name, total, running, workers };
+}
+
+/** Untrusted text quoted in a message: a garbage line can be megabytes long. */
+function clip(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 80)}...` : text;
 }

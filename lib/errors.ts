@@ -21,6 +21,9 @@ export const ErrorCode = {
   ActionFailed: 'WP_ACTION_FAILED',
   UsageInvalid: 'WP_USAGE_INVALID',
   GearmanRequestRefused: 'WP_GEARMAN_REQUEST_REFUSED',
+  ImageNotFound: 'WP_IMAGE_NOT_FOUND',
+  /** A step of a snapshot image refresh went wrong on the template server. */
+  ImageRefreshFailed: 'WP_IMAGE_REFRESH_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -18,6 +18,12 @@ export const Subject = {
   /** Asks for a reconcile pass: after a node is deleted, or on a timer. */
   Reconcile: 'whiskpool.tick.reconcile',
   Sweep: 'whiskpool.tick.sweep',
+  /** Asks for a new snapshot of one provider image (cron, operator, or none ready yet). */
+  ImageRefresh: 'whiskpool.image.refresh',
+  /** Runs the step a snapshot image's refresh is at. */
+  ImageStep: 'whiskpool.image.step',
+  /** Removes a failed or retired snapshot image and its template server from the cloud. */
+  ImageDelete: 'whiskpool.image.delete',
 } as const;
 
 export type Subject = (typeof Subject)[keyof typeof Subject];
@@ -27,7 +33,7 @@ export const WORK_SUBJECTS = 'whiskpool.>';
 export const DEAD_STREAM = 'WHISKPOOL_DEAD';
 export const DEAD_PREFIX = 'whiskpool-dead';
 
-/** The actions whiskpool runs, one per step of a node's life. */
+/** The actions whiskpool runs: one per step of a node's life, and the image refresh. */
 export const ActionName = {
   Reconcile: 'reconcile',
   Spawn: 'spawn',
@@ -35,6 +41,7 @@ export const ActionName = {
   Register: 'register',
   Offline: 'offline',
   Delete: 'delete',
+  ImageRefresh: 'image-refresh',
 } as const;
 
 export type ActionName = (typeof ActionName)[keyof typeof ActionName];
@@ -51,6 +58,9 @@ export const ROUTES: Record<Subject, ActionName> = {
   [Subject.NodeReadyCheck]: ActionName.ReadyCheck,
   [Subject.NodeRegister]: ActionName.Register,
   [Subject.NodeDelete]: ActionName.Delete,
+  [Subject.ImageRefresh]: ActionName.ImageRefresh,
+  [Subject.ImageStep]: ActionName.ImageRefresh,
+  [Subject.ImageDelete]: ActionName.ImageRefresh,
 };
 
 export interface ConsumerSpec {
@@ -65,6 +75,7 @@ export const CONSUMERS: readonly ConsumerSpec[] = [
   { durable: 'tick', filter: 'whiskpool.tick.>', concurrency: 1 },
   { durable: 'build', filter: 'whiskpool.build.>', concurrency: 16 },
   { durable: 'node', filter: 'whiskpool.node.>', concurrency: 32 },
+  { durable: 'image', filter: 'whiskpool.image.>', concurrency: 4 },
 ];
 
 export function isSubject(value: string): value is Subject {

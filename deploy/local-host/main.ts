@@ -3,6 +3,8 @@ import { closeResources } from '../../lib/actions/resources.ts';
 import type { ActionSettings } from '../../lib/actions/settings.ts';
 import { createLogger } from '../../lib/log.ts';
 import { announceReady, untilSignalled } from '../../lib/process/signals.ts';
+import { Subject } from '../../lib/events/subjects.ts';
+import { startAlarms } from './alarms.ts';
 import { startLocalHost } from './server.ts';
 
 export interface LocalHostRun {
@@ -24,10 +26,28 @@ export async function runLocalHost(options: LocalHostRun) {
     log,
     port: options.port,
   });
+  const defaultParams = () => ({ whiskpool: settings });
+  const alarms = startAlarms(
+    [
+      {
+        name: 'cleanup',
+        cron: settings.config.cron.cleanup,
+        action: 'reconcile',
+        params: () => ({
+          subject: Subject.Sweep,
+          event: { reason: 'cron cleanup', at: Date.now() },
+        }),
+      },
+    ],
+    ACTIONS,
+    defaultParams,
+    log,
+  );
   log.info({ url: host.url, actions: Object.keys(ACTIONS) }, 'action host up');
   announceReady({ host: host.url });
 
   await untilSignalled();
+  alarms.stop();
   await host.close();
   await closeResources();
 }

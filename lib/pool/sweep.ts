@@ -1,4 +1,5 @@
 import { readOwnership, ownedBy } from '../cloud/metadata.ts';
+import { jenkinsNodeName, renderHostname } from '../config/index.ts';
 import { isWhiskpoolError } from '../errors.ts';
 import type { FollowUp } from '../events/messages.ts';
 import type { JenkinsNode } from '../jenkins/index.ts';
@@ -220,7 +221,6 @@ async function sweepOrphanedAgents(ctx: PoolContext): Promise<number> {
   let removed = 0;
   const live = await listNodes(ctx.db, { states: LIVE_STATES });
   const liveNames = new Set(live.map((node) => node.nodeName));
-  const labels = ctx.config.labels.map((label) => label.name);
 
   for (const target of ctx.config.targets) {
     const jenkins = ctx.jenkins(target.name);
@@ -233,9 +233,10 @@ async function sweepOrphanedAgents(ctx: PoolContext): Promise<number> {
       continue;
     }
 
+    const patterns = agentNamePatterns(ctx, target.name);
     for (const agent of agents) {
       if (agent.isMaster || liveNames.has(agent.name)) continue;
-      if (!(await isOurAgent(ctx, agent.name, labels))) continue;
+      if (!patterns.some((pattern) => pattern.test(agent.name))) continue;
       ctx.log.warn({ target: target.name, agent: agent.name }, 'orphaned Jenkins agent');
       await jenkins.deleteNode(agent.name);
       removed += 1;
@@ -244,10 +245,26 @@ async function sweepOrphanedAgents(ctx: PoolContext): Promise<number> {
   return removed;
 }
 
-/** An agent is ours when a node row (alive or not) bears its name. */
-async function isOurAgent(ctx: PoolContext, name: string, labels: string[]) {
-  if (!labels.some((label) => name.startsWith(label))) return false;
-  const row = (await ctx.db('nodes').where({ node_name: name }).first()) as unknown;
-  return row !== undefined;
+/**
+ * Names this pool gives its agents on a target: the target's hostname template up to the
+ * first dot, with any node id. A static agent with another name is never touched.
+ */
+function agentNamePatterns(ctx: PoolContext, targetName: string): RegExp[] {
+  const target = ctx.config.targets.find((t) => t.name === targetName);
+  if (!target) return [];
+  const marker = '\u0001';
+  return ctx.config.labels.flatMap((label) =>
+    label.providers.map((provider) => {
+      const name = jenkinsNodeName(
+        renderHostname(target.hostname, {
+          label: { name: label.name },
+          provider: { name: provider },
+          target: { name: target.name },
+          nodeId: marker,
+        }),
+      );
+      const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(marker, '\\d+');
+      return new RegExp(`^${escaped}$`);
+    }),
+  );
 }
-

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { defineAction } from '../../lib/actions/define.ts';
+import { defineAction, eventOf } from '../../lib/actions/define.ts';
 import { BuildMessage, NodeMessage } from '../../lib/events/messages.ts';
 import { Subject } from '../../lib/events/subjects.ts';
 import { deleteNode, finishBuild } from '../../lib/pool/delete.ts';
@@ -11,9 +11,9 @@ export const main = defineAction(
   z.union([BuildMessage, NodeMessage]),
   async (ctx, input) => {
     if (input.subject === Subject.BuildFinalized) {
-      return finishBuild(ctx, BuildMessage.parse(input.event));
+      return finishBuild(ctx, eventOf('delete', BuildMessage, input));
     }
-    const message = NodeMessage.parse(input.event);
+    const message = eventOf('delete', NodeMessage, input);
     return deleteNode(ctx, message.nodeId, message.reason ?? 'requested');
   },
 );

@@ -39,12 +39,8 @@ export function defineAction<S extends z.ZodTypeAny>(
 
     const parsed = eventSchema.safeParse(params.event);
     if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`);
-      const error = new WhiskpoolError(
-        ErrorCode.EventInvalid,
-        `${name}: invalid event on ${String(params.subject)}: ${problems.join('; ')}`,
-      );
-      log.warn({ subject: params.subject, problems }, 'invalid event');
+      const error = invalidEvent(name, params.subject, parsed.error);
+      log.warn({ subject: params.subject, err: error.message }, 'invalid event');
       return { error: error.toResult() };
     }
 
@@ -60,6 +56,10 @@ export function defineAction<S extends z.ZodTypeAny>(
       if (outcome.retryAfterMs !== undefined) result.retryAfterMs = outcome.retryAfterMs;
       return result;
     } catch (error) {
+      if (isWhiskpoolError(error, ErrorCode.EventInvalid)) {
+        log.warn({ subject: params.subject, err: error.message }, 'invalid event');
+        return { error: error.toResult() };
+      }
       if (isWhiskpoolError(error)) {
         log.warn({ code: error.code, err: error.message }, 'step failed');
         return { error: error.toResult() };
@@ -71,4 +71,27 @@ export function defineAction<S extends z.ZodTypeAny>(
       return { error: { code: ErrorCode.ActionFailed, message, retryable: true } };
     }
   };
+}
+
+/**
+ * The event as the one of an action's schemas that its subject calls for. An action taking
+ * several kinds of event accepts any of them at first; a message of the wrong kind for its
+ * subject is as invalid as one of no kind.
+ */
+export function eventOf<S extends z.ZodTypeAny>(
+  name: string,
+  schema: S,
+  input: ActionInput<unknown>,
+): z.infer<S> {
+  const parsed = schema.safeParse(input.event);
+  if (!parsed.success) throw invalidEvent(name, input.subject, parsed.error);
+  return parsed.data;
+}
+
+function invalidEvent(name: string, subject: unknown, error: z.ZodError): WhiskpoolError {
+  const problems = error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`);
+  return new WhiskpoolError(
+    ErrorCode.EventInvalid,
+    `${name}: invalid event on ${String(subject)}: ${problems.join('; ')}`,
+  );
 }

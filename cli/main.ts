@@ -1,6 +1,11 @@
 import { Command, CommanderError } from 'commander';
 
+import { registerAlienListCommand } from './commands/alien-list.ts';
 import { registerBridgeCommands } from './commands/bridges.ts';
+import { registerConfigValidateCommand } from './commands/config-validate.ts';
+import { registerDeleteCommand } from './commands/delete.ts';
+import { registerHoldCommand } from './commands/hold.ts';
+import { registerLabelListCommand } from './commands/label-list.ts';
 import { registerListCommand } from './commands/list.ts';
 import { registerUpCommand } from './commands/up.ts';
 import { DEFAULT_CONFIG } from './config-file.ts';
@@ -14,6 +19,11 @@ const program = new Command('whiskpool')
 
 registerUpCommand(program);
 registerListCommand(program);
+registerLabelListCommand(program);
+registerHoldCommand(program);
+registerDeleteCommand(program);
+registerAlienListCommand(program);
+registerConfigValidateCommand(program);
 registerBridgeCommands(program);
 
 try {

@@ -102,7 +102,7 @@ export class JenkinsClient {
       const path = 'computer/api/json';
       const answer = await this.http.request('ListNodesTask', 'GET', path);
       const parsed = computerSetSchema.safeParse(parseJson(answer.body));
-      if (!parsed.success) throw this.malformed('ListNodesTask', path, parsed.error);
+      if (!parsed.success) throw this.malformed('ListNodesTask', path, answer, parsed.error);
 
       return parsed.data.computer.map(toNode);
     });
@@ -166,7 +166,7 @@ export class JenkinsClient {
     return this.timed('GetInfoTask', async () => {
       const answer = await this.http.request('GetInfoTask', 'GET', 'api/json');
       const parsed = infoSchema.safeParse(parseJson(answer.body));
-      if (!parsed.success) throw this.malformed('GetInfoTask', 'api/json', parsed.error);
+      if (!parsed.success) throw this.malformed('GetInfoTask', 'api/json', answer, parsed.error);
 
       return { quietingDown: parsed.data.quietingDown };
     });
@@ -180,11 +180,23 @@ export class JenkinsClient {
     if (answer.status === 404) return null;
 
     const parsed = computerSchema.safeParse(parseJson(answer.body));
-    if (!parsed.success) throw this.malformed(operation, path, parsed.error);
+    if (!parsed.success) throw this.malformed(operation, path, answer, parsed.error);
     return toNode(parsed.data);
   }
 
-  private malformed(operation: string, path: string, error: z.ZodError) {
+  private malformed(operation: string, path: string, answer: Answer, error: z.ZodError) {
+    if (parseJson(answer.body) === undefined) {
+      // A login page or a proxy's error page in place of the API: the URL or user is wrong.
+      const type = answer.headers.get('content-type')?.split(';')[0] ?? 'no content type';
+      const where = answer.headers.get('location');
+      const detail = where === null ? type : `a redirect to ${where}`;
+      return this.http.refused(
+        operation,
+        `GET ${path}`,
+        `answered ${answer.status} with a body that is not JSON (${detail})`,
+      );
+    }
+
     const issue = error.issues[0];
     const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'body';
     return this.http.refused(

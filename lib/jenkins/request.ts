@@ -1,4 +1,5 @@
 import { ErrorCode, WhiskpoolError } from '../errors.ts';
+import { BodyTooLargeError, readBody } from '../http/body.ts';
 import type { Logger } from '../log.ts';
 import type { JenkinsTarget } from './types.ts';
 
@@ -26,6 +27,9 @@ interface Crumb {
 const CRUMB_REFUSAL = /crumb/i;
 
 const SNIPPET_LENGTH = 200;
+
+/** Far above the computer list of a Jenkins with thousands of agents. */
+const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 
 /**
  * The HTTP side of talking to one Jenkins: basic auth with the API token, the CSRF crumb
@@ -128,11 +132,14 @@ export class JenkinsRequester {
         redirect: 'manual',
         signal: AbortSignal.timeout(this.timeoutMs),
       });
-      return { status: response.status, body: await response.text(), headers: response.headers };
+      const text = await readBody(response, MAX_ANSWER_BYTES);
+      return { status: response.status, body: text, headers: response.headers };
     } catch (error) {
       const reason = isTimeout(error)
         ? `no answer within ${this.timeoutMs} ms`
-        : `connection failed (${describeCause(error)})`;
+        : error instanceof BodyTooLargeError
+          ? error.message
+          : `connection failed (${describeCause(error)})`;
       throw new WhiskpoolError(
         ErrorCode.JenkinsUnavailable,
         this.scrub(`jenkins '${this.target.name}' ${operation}: ${method} ${path}: ${reason}`),

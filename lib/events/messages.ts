@@ -2,8 +2,11 @@ import { z } from 'zod';
 
 /** Payloads carried on each subject. Every message is validated before it is acted on. */
 
+/** A count or id past 2^53 cannot be told apart from its neighbours; it is garbage, not data. */
+const whole = () => z.number().int().safe();
+
 export const DemandMessage = z.object({
-  labels: z.record(z.string(), z.number().int().nonnegative()),
+  labels: z.record(z.string().min(1), whole().nonnegative()),
   /** Gearman servers that answered; demand from a silent server is unknown, not zero. */
   servers: z.array(z.string()),
   at: z.number(),
@@ -12,8 +15,8 @@ export type DemandMessage = z.infer<typeof DemandMessage>;
 
 export const BuildMessage = z.object({
   phase: z.enum(['started', 'completed', 'finalized']),
-  job: z.string(),
-  number: z.number().int(),
+  job: z.string().min(1),
+  number: whole().positive(),
   nodeName: z.string().min(1),
   status: z.string().optional(),
   branch: z.string().optional(),
@@ -23,7 +26,7 @@ export const BuildMessage = z.object({
 export type BuildMessage = z.infer<typeof BuildMessage>;
 
 export const NodeMessage = z.object({
-  nodeId: z.number().int().positive(),
+  nodeId: whole().positive(),
   reason: z.string().optional(),
 });
 export type NodeMessage = z.infer<typeof NodeMessage>;

@@ -18,6 +18,7 @@ export interface SimSettings {
   maxInstances?: number;
   bootDelayMs?: number;
   deleteDelayMs?: number;
+  snapshotDelayMs?: number;
   /** Merged into the exit codes by command. */
   commandExitCodes?: Record<string, number>;
 }
@@ -77,7 +78,7 @@ export async function handleControl(
 function settings(body: unknown): SimSettings {
   if (!isRecord(body)) throw invalid('expected a JSON object of settings');
   const out: SimSettings = {};
-  for (const key of ['maxInstances', 'bootDelayMs', 'deleteDelayMs'] as const) {
+  for (const key of ['maxInstances', 'bootDelayMs', 'deleteDelayMs', 'snapshotDelayMs'] as const) {
     const value = body[key];
     if (value === undefined) continue;
     if (typeof value !== 'number' || !Number.isInteger(value)) {

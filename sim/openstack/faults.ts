@@ -18,6 +18,10 @@ export interface SimFaults {
   stuckInBuild?: FaultTrigger;
   /** Deletes answered with 500 (`error`) or accepted and never finished (`hang`). */
   deleteFailures?: FaultTrigger & { mode?: 'error' | 'hang' };
+  /** New snapshots stay `saving` for ever, as when an upload to Glance hangs. */
+  stuckSnapshots?: FaultTrigger;
+  /** New snapshots end `killed`: Glance failed to store them. */
+  snapshotErrors?: FaultTrigger;
   /** Added to every API call, Keystone and Glance included. */
   latencyMs?: number;
 }
@@ -30,6 +34,8 @@ const FAULT_NAMES: readonly FaultName[] = [
   'bootErrors',
   'stuckInBuild',
   'deleteFailures',
+  'stuckSnapshots',
+  'snapshotErrors',
 ];
 
 /** The faults in force; switched at run time by tests or over `/_sim/faults`. */

@@ -1,22 +1,33 @@
 import type { ServerResponse } from 'node:http';
-import { glanceFailure, sendJson, type SimRequest } from './http.ts';
+import { glanceFailure, sendEmpty, sendJson, type SimRequest } from './http.ts';
 import { paginate } from './nova.ts';
 import type { ResolvedOptions, SimImage } from './options.ts';
 
-/** Glance v2, read-only: list (with `name` and `status` filters) and show. */
+/**
+ * Glance v2: list (with `name` and `status` filters), show and delete. Images are created by
+ * Nova's createImage (see snapshots.ts) or by the sim's own control API.
+ */
 export class Glance {
   constructor(private readonly options: ResolvedOptions) {}
 
   async handle(request: SimRequest, response: ServerResponse): Promise<void> {
     const parts = request.path.split('/').filter((part) => part !== '').map(decodeURIComponent);
     const [version, collection, id] = parts;
-    if (request.method !== 'GET' || version !== 'v2' || collection !== 'images') {
+    const known = request.method === 'GET' || (request.method === 'DELETE' && parts.length === 3);
+    if (!known || version !== 'v2' || collection !== 'images') {
       throw glanceFailure(404, 'Not Found', 'The resource could not be found.');
     }
 
     if (id !== undefined && parts.length === 3) {
-      const image = this.options.images.find((candidate) => candidate.id === id);
+      const at = this.options.images.findIndex((candidate) => candidate.id === id);
+      const image = this.options.images[at];
       if (!image) throw glanceFailure(404, 'Not Found', `No image found with ID ${id}`);
+      if (request.method === 'DELETE') {
+        this.options.images.splice(at, 1);
+        this.options.log?.info({ image: id }, 'sim: image deleted');
+        sendEmpty(response, 204);
+        return;
+      }
       sendJson(response, 200, imageView(image));
       return;
     }
@@ -49,6 +60,8 @@ export class Glance {
 
 function imageView(image: Required<SimImage>) {
   return {
+    // Glance v2 shows custom properties as top-level keys; its own fields come after them.
+    ...image.properties,
     id: image.id,
     name: image.name,
     status: image.status,

@@ -12,3 +12,4 @@ export type { FaultTrigger, SimFaults } from './faults.ts';
 export type { SimSettings } from './control.ts';
 export type { SimServerState, SimState } from './state.ts';
 export type { ServerHistory } from './servers.ts';
+export type { CopiedFile } from './sftp.ts';

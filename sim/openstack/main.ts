@@ -3,7 +3,7 @@
  *   node --import tsx sim/openstack/main.ts --port N [--boot-delay-ms N] [--delete-delay-ms N]
  *     [--max-instances N] [--user U --password P --project PRJ] [--project-id ID]
  *     [--token-lifetime-ms N] [--region R]... [--image NAME]... [--ssh-user U]...
- *     [--authorized-key FILE] [--ssh-delay-ms N]
+ *     [--authorized-key FILE] [--ssh-delay-ms N] [--snapshot-delay-ms N]
  * Prints one JSON line `{"listening": {...}}` on stdout when ready; SIGTERM stops it.
  */
 import { readFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '0' },
     'boot-delay-ms': { type: 'string' },
     'delete-delay-ms': { type: 'string' },
+    'snapshot-delay-ms': { type: 'string' },
     'max-instances': { type: 'string' },
     'token-lifetime-ms': { type: 'string' },
     user: { type: 'string' },
@@ -47,6 +48,7 @@ const sim = await startOpenStackSim({
   port: integer('port'),
   bootDelayMs: integer('boot-delay-ms'),
   deleteDelayMs: integer('delete-delay-ms'),
+  snapshotDelayMs: integer('snapshot-delay-ms'),
   maxInstances: integer('max-instances'),
   tokenLifetimeMs: integer('token-lifetime-ms'),
   username: values.user,

@@ -4,6 +4,7 @@ import { isRecord, novaFailure, readJson, sendEmpty, sendJson, type SimRequest }
 import { flavorView, serverLinks, serverView } from './nova-views.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { NewServer, ServerFleet, SimServer } from './servers.ts';
+import type { Snapshots } from './snapshots.ts';
 
 const MIN_VERSION = [2, 1] as const;
 const MAX_VERSION = [2, 90] as const;
@@ -15,6 +16,7 @@ export class Nova {
     private readonly fleet: ServerFleet,
     private readonly faults: FaultSwitch,
     private readonly userId: string,
+    private readonly snapshots: Snapshots,
   ) {}
 
   async handle(request: SimRequest, response: ServerResponse): Promise<void> {
@@ -35,8 +37,9 @@ export class Nova {
     }
 
     const reply = await this.route(request, version);
-    if (reply.status === 204) sendEmpty(response, 204, headers);
-    else sendJson(response, reply.status, reply.body, { ...headers, ...reply.headers });
+    if (reply.status === 204 || reply.body === undefined) {
+      sendEmpty(response, reply.status, { ...headers, ...reply.headers });
+    } else sendJson(response, reply.status, reply.body, { ...headers, ...reply.headers });
   }
 
   private async route(request: SimRequest, version: readonly number[]): Promise<Reply> {
@@ -57,6 +60,9 @@ export class Nova {
       }
       if (second !== undefined && third === 'metadata') {
         return this.metadata(request, this.find(second), fourth);
+      }
+      if (second !== undefined && third === 'action' && parts.length === 3 && method === 'POST') {
+        return this.action(request, this.find(second), version);
       }
     }
     if (first === 'flavors' && method === 'GET') return this.flavors(request, second);
@@ -140,9 +146,9 @@ export class Nova {
     }
 
     const imageRef = String(server.imageRef ?? '');
-    if (!this.options.images.some((image) => image.id === imageRef)) {
-      throw badRequest('Can not find requested image');
-    }
+    const image = this.options.images.find((candidate) => candidate.id === imageRef);
+    if (!image) throw badRequest('Can not find requested image');
+    if (image.status !== 'active') throw badRequest(`Image ${imageRef} is not active.`);
     const flavor = this.options.flavors.find((f) => f.id === String(server.flavorRef ?? ''));
     if (!flavor) throw badRequest('Invalid flavorRef provided.');
 
@@ -184,6 +190,51 @@ export class Nova {
       if (!network) throw badRequest(`Network ${String(uuid)} could not be found.`);
       return network.name;
     });
+  }
+
+  /** Server actions; of them the stand-in knows createImage (a snapshot). */
+  private async action(
+    request: SimRequest,
+    server: SimServer,
+    version: readonly number[],
+  ): Promise<Reply> {
+    const body = await readJson(request.raw, novaFailure(400, 'Malformed request body'));
+    const createImage = isRecord(body) ? body.createImage : undefined;
+    if (!isRecord(createImage)) {
+      const name = isRecord(body) ? Object.keys(body)[0] : undefined;
+      throw badRequest(`There is no such action: ${name ?? ''}`);
+    }
+
+    const name = createImage.name;
+    if (typeof name !== 'string' || name.trim() === '' || name.length > 255) {
+      throw badRequest('Invalid input for field/attribute name. Value: must be 1 to 255 chars');
+    }
+    const metadata = validateMetadata(createImage.metadata);
+    if (server.status !== 'ACTIVE') {
+      throw novaFailure(409, `Cannot 'createImage' instance ${server.id} while it is in ` +
+        `vm_state ${server.status === 'BUILD' ? 'building' : 'error'}`);
+    }
+    if (server.taskState !== null) {
+      throw novaFailure(409, `Cannot 'createImage' instance ${server.id} while it is in ` +
+        `task_state ${server.taskState}`);
+    }
+
+    const image = this.snapshots.create({
+      server,
+      name,
+      metadata,
+      projectId: this.options.projectId,
+      userId: this.userId,
+    });
+    this.options.log?.info({ server: server.id, image: image.id }, 'sim: snapshot started');
+
+    // From 2.45 the id is in the body; before, only the Location header names the image.
+    if (compare(version, [2, 45]) >= 0) return { status: 202, body: { image_id: image.id } };
+    const imageBase = request.base.replace(/\/compute\/v2\.1$/, '/image');
+    return {
+      status: 202,
+      headers: { Location: `${imageBase}/v2/images/${image.id}` },
+    };
   }
 
   private remove(server: SimServer): Reply {

@@ -17,6 +17,8 @@ export interface SimImage {
   createdAt?: string;
   minRam?: number;
   minDisk?: number;
+  /** Glance's custom properties; a snapshot carries its `metadata` and Nova's own keys. */
+  properties?: Record<string, string>;
 }
 
 export interface SimNetwork {
@@ -50,6 +52,8 @@ export interface OpenStackSimOptions {
   bootDelayMs?: number;
   /** A deleted server disappears after this long; default 0 (at once). */
   deleteDelayMs?: number;
+  /** A snapshot (Nova createImage) is saving this long before it is active; default 0. */
+  snapshotDelayMs?: number;
   /** Nova's `instances` quota; -1 for unlimited. Default 10, Nova's own default. */
   maxInstances?: number;
   maxCores?: number;
@@ -101,6 +105,7 @@ export function resolveOptions(options: OpenStackSimOptions): ResolvedOptions {
     regions: options.regions ?? ['RegionOne'],
     bootDelayMs: options.bootDelayMs ?? 0,
     deleteDelayMs: options.deleteDelayMs ?? 0,
+    snapshotDelayMs: options.snapshotDelayMs ?? 0,
     maxInstances: options.maxInstances ?? 10,
     maxCores: options.maxCores ?? -1,
     maxRamMb: options.maxRamMb ?? -1,
@@ -131,5 +136,6 @@ export function fillImage(
     createdAt: image.createdAt ?? now,
     minRam: image.minRam ?? 0,
     minDisk: image.minDisk ?? 0,
+    properties: { ...image.properties },
   };
 }

@@ -9,6 +9,8 @@ import { Keystone } from './keystone.ts';
 import { Nova } from './nova.ts';
 import { fillImage, resolveOptions, type OpenStackSimOptions, type SimImage } from './options.ts';
 import { ServerFleet } from './servers.ts';
+import type { CopiedFile } from './sftp.ts';
+import { Snapshots } from './snapshots.ts';
 import { fleetState, type SimState } from './state.ts';
 
 export interface OpenStackSim extends SimControls {
@@ -22,10 +24,16 @@ export interface OpenStackSim extends SimControls {
   readonly regions: readonly string[];
   /** Commands run over SSH on one server, in order (kept after the server is deleted). */
   commands(serverId: string): string[];
+  /** Files uploaded over SFTP to one server, in order (kept after the server is deleted). */
+  files(serverId: string): CopiedFile[];
   failNova(fault: FaultTrigger & { status?: number }): void;
   overLimit(fault: FaultTrigger & { status?: 403 | 413; retryAfterSeconds?: number }): void;
   failBoots(fault: FaultTrigger & { code?: number; message?: string }): void;
   stickInBuild(fault: FaultTrigger): void;
+  /** New snapshots stay `saving` for ever. */
+  stickSnapshots(fault: FaultTrigger): void;
+  /** New snapshots end `killed`. */
+  failSnapshots(fault: FaultTrigger): void;
   failDeletes(fault: FaultTrigger & { mode?: 'error' | 'hang' }): void;
   setLatency(ms: number): void;
   setCommandExitCode(command: string, exitCode: number): void;
@@ -50,7 +58,8 @@ export async function startOpenStackSim(options: OpenStackSimOptions = {}): Prom
   let rejectedTokens = 0;
   const roots = { origin: '' };
   const keystone = new Keystone(config, roots);
-  const nova = new Nova(config, fleet, faults, keystone.userId);
+  const snapshots = new Snapshots(config, faults);
+  const nova = new Nova(config, fleet, faults, keystone.userId, snapshots);
   const glance = new Glance(config);
 
   const controls: SimControls = {
@@ -70,6 +79,9 @@ export async function startOpenStackSim(options: OpenStackSimOptions = {}): Prom
       if (settings.maxInstances !== undefined) config.maxInstances = settings.maxInstances;
       if (settings.bootDelayMs !== undefined) config.bootDelayMs = settings.bootDelayMs;
       if (settings.deleteDelayMs !== undefined) config.deleteDelayMs = settings.deleteDelayMs;
+      if (settings.snapshotDelayMs !== undefined) {
+        config.snapshotDelayMs = settings.snapshotDelayMs;
+      }
       Object.assign(config.ssh.commandExitCodes, settings.commandExitCodes);
     },
     addImage: (image: SimImage) => {
@@ -157,16 +169,20 @@ export async function startOpenStackSim(options: OpenStackSimOptions = {}): Prom
     projectId: config.projectId,
     regions: config.regions,
     commands: (serverId) => [...(fleet.history.get(serverId)?.commands ?? [])],
+    files: (serverId) => (fleet.history.get(serverId)?.files ?? []).map((file) => ({ ...file })),
     failNova: fire('novaErrors'),
     overLimit: fire('overLimit'),
     failBoots: fire('bootErrors'),
     stickInBuild: fire('stuckInBuild'),
+    stickSnapshots: fire('stuckSnapshots'),
+    failSnapshots: fire('snapshotErrors'),
     failDeletes: fire('deleteFailures'),
     setLatency: (ms) => faults.set({ latencyMs: ms }),
     setCommandExitCode: (command, exitCode) => {
       config.ssh.commandExitCodes[command] = exitCode;
     },
     async close() {
+      snapshots.close();
       http.closeAllConnections();
       await Promise.all([
         new Promise<void>((resolve) => http.close(() => resolve())),

@@ -49,6 +49,7 @@ export function fleetState(fleet: ServerFleet) {
   const history = [...fleet.history.values()].map((entry) => ({
     ...entry,
     commands: [...entry.commands],
+    files: entry.files.map((file) => ({ ...file })),
   }));
   return { servers, everCreated: fleet.everCreated, peakServers: fleet.peakHeld, history };
 }

@@ -17,9 +17,13 @@ export {
   NOVA_METADATA_MAX_LENGTH,
   ownedBy,
   readOwnership,
+  readTemplateOwnership,
   serverMetadata,
+  templateMetadata,
   type Ownership,
   type ServerMetadataInput,
+  type TemplateMetadataInput,
+  type TemplateOwnership,
 } from './metadata.ts';
 export {
   createOpenStackProvider,

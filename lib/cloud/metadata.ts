@@ -11,6 +11,8 @@ export const MetadataKey = {
   NodeId: 'whiskpool-node-id',
   Provider: 'whiskpool-provider',
   Label: 'whiskpool-label',
+  /** On template servers, which are no node: the snapshot image they are booted for. */
+  ImageId: 'whiskpool-image-id',
   Nodepool: 'nodepool',
 } as const;
 
@@ -71,4 +73,51 @@ export function readOwnership(metadata: Record<string, string>): Ownership | nul
 /** True when the server was created by the pool with this id. */
 export function ownedBy(server: Pick<CloudServer, 'metadata'>, poolId: string): boolean {
   return server.metadata[MetadataKey.Pool] === poolId;
+}
+
+export interface TemplateOwnership {
+  poolId: string;
+  /** The id of the snapshot image row the template server is booted for. */
+  imageId: string;
+  provider: string;
+}
+
+export interface TemplateMetadataInput extends TemplateOwnership {
+  imageName: string;
+}
+
+/**
+ * The metadata of a template server: the pool and the image row instead of a node, and
+ * Nodepool's `nodepool` key with `snapshot_image_id`, as its template servers carried.
+ */
+export function templateMetadata(input: TemplateMetadataInput): Record<string, string> {
+  const metadata: Record<string, string> = {
+    [MetadataKey.Pool]: input.poolId,
+    [MetadataKey.ImageId]: input.imageId,
+    [MetadataKey.Provider]: input.provider,
+    [MetadataKey.Nodepool]: JSON.stringify({
+      provider_name: input.provider,
+      snapshot_image_id: input.imageId,
+      image_name: input.imageName,
+    }),
+  };
+
+  for (const [key, value] of Object.entries(metadata)) {
+    if (value.length > NOVA_METADATA_MAX_LENGTH) {
+      throw new WhiskpoolError(
+        ErrorCode.ConfigInvalid,
+        `template metadata '${key}' for image ${input.imageId} would be ${value.length} ` +
+          `characters; Nova accepts at most ${NOVA_METADATA_MAX_LENGTH}`,
+      );
+    }
+  }
+  return metadata;
+}
+
+/** Reads a template server's ownership back; null for any other server. */
+export function readTemplateOwnership(metadata: Record<string, string>): TemplateOwnership | null {
+  const poolId = metadata[MetadataKey.Pool];
+  const imageId = metadata[MetadataKey.ImageId];
+  if (poolId === undefined || imageId === undefined) return null;
+  return { poolId, imageId, provider: metadata[MetadataKey.Provider] ?? '' };
 }

@@ -24,6 +24,8 @@ export interface CloudImage {
   createdAt: string;
   minRam: number;
   minDisk: number;
+  /** Glance's custom properties: a snapshot's `meta` and what Nova adds to it. */
+  properties: Record<string, string>;
 }
 
 export interface ServerSpec {
@@ -92,6 +94,17 @@ export interface CloudProvider {
   /** Asks for deletion; a server that is already gone counts as deleted. */
   deleteServer(id: string): Promise<void>;
   getLimits(): Promise<CloudLimits>;
+  /**
+   * Asks Nova to snapshot a server into a new image (`createImage`). Resolves with the image's
+   * id as soon as Glance has one; the image then goes queued -> saving -> active (or killed).
+   */
+  createImage(serverId: string, name: string, metadata: Record<string, string>): Promise<{
+    id: string;
+  }>;
+  /** The image by id, whatever its status; null once it is gone. */
+  getImage(id: string): Promise<CloudImage | null>;
+  /** Asks Glance to delete an image; one that is already gone counts as deleted. */
+  deleteImage(id: string): Promise<void>;
 }
 
 /**
@@ -106,6 +119,8 @@ export const CloudOperation = {
   ListFlavors: 'ListFlavorsTask',
   GetImage: 'GetImageTask',
   GetLimits: 'GetLimitsTask',
+  CreateImage: 'CreateImageTask',
+  DeleteImage: 'DeleteImageTask',
 } as const;
 
 export type CloudOperation = (typeof CloudOperation)[keyof typeof CloudOperation];

@@ -7,6 +7,7 @@ import {
   type CloudProvider,
 } from '../provider.ts';
 import {
+  createdImageId,
   glanceNextMarker,
   isUuidShaped,
   newestActive,
@@ -178,22 +179,54 @@ export function createOpenStackProvider(options: OpenStackOptions, log: Logger):
         );
         return toCloudLimits(body?.limits?.absolute ?? {});
       }),
+
+    createImage: (serverId, imageName, metadata) =>
+      timed(CloudOperation.CreateImage, async () => {
+        const path = `/servers/${encodeURIComponent(serverId)}/action`;
+        const { body, headers } = await api.exchangeJson('compute', 'POST', path, {
+          body: { createImage: { name: imageName, metadata } },
+        });
+        const id = createdImageId(body, headers.get('location'));
+        if (id === undefined) {
+          throw new WhiskpoolError(
+            ErrorCode.CloudRequestRefused,
+            `provider '${name}': Nova accepted a snapshot of server ${serverId} ` +
+              'but named no image',
+          );
+        }
+        log.info({ provider: name, server: serverId, image: id, imageName }, 'snapshot requested');
+        return { id };
+      }),
+
+    getImage: (id) => timed(CloudOperation.GetImage, async () => getImage(id)),
+
+    deleteImage: (id) =>
+      timed(CloudOperation.DeleteImage, async () => {
+        try {
+          await api.call('image', 'DELETE', `/v2/images/${encodeURIComponent(id)}`);
+          log.info({ provider: name, image: id }, 'image deleted');
+        } catch (error) {
+          if (!isWhiskpoolError(error, ErrorCode.CloudNotFound)) throw error;
+        }
+      }),
   } satisfies OpenStackProvider;
 
-  async function findImage(nameOrId: string): Promise<CloudImage | null> {
-    if (isUuidShaped(nameOrId)) {
-      try {
-        const image = await api.call<GlanceImage>(
-          'image',
-          'GET',
-          `/v2/images/${encodeURIComponent(nameOrId)}`,
-        );
-        return image ? toCloudImage(image) : null;
-      } catch (error) {
-        if (isWhiskpoolError(error, ErrorCode.CloudNotFound)) return null;
-        throw error;
-      }
+  async function getImage(id: string): Promise<CloudImage | null> {
+    try {
+      const image = await api.call<GlanceImage>(
+        'image',
+        'GET',
+        `/v2/images/${encodeURIComponent(id)}`,
+      );
+      return image ? toCloudImage(image) : null;
+    } catch (error) {
+      if (isWhiskpoolError(error, ErrorCode.CloudNotFound)) return null;
+      throw error;
     }
+  }
+
+  async function findImage(nameOrId: string): Promise<CloudImage | null> {
+    if (isUuidShaped(nameOrId)) return getImage(nameOrId);
 
     const images = await pages<GlanceImage>(
       '/v2/images',

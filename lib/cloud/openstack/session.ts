@@ -32,6 +32,11 @@ export class ServiceSession {
 
   /** The parsed JSON answer of a 2xx response; undefined when it had no body. */
   async call<T>(service: Service, method: string, path: string, call: CallOptions = {}) {
+    return (await this.exchangeJson<T>(service, method, path, call)).body;
+  }
+
+  /** As `call`, with the response's headers, for answers that carry their result there. */
+  async exchangeJson<T>(service: Service, method: string, path: string, call: CallOptions = {}) {
     const context: CallContext = {
       provider: this.options.provider,
       service,
@@ -54,7 +59,7 @@ export class ServiceSession {
     if (response.status < 200 || response.status >= 300) {
       throw apiError(context, response, this.options.keystone.secrets());
     }
-    return parseJson<T>(response, context);
+    return { body: parseJson<T>(response, context), headers: response.headers };
   }
 
   private async exchange(

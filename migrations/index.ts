@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 
 import * as initial from './001_initial.ts';
 import * as imageRefresh from './002_image_refresh.ts';
+import * as allocationRow from './003_allocation_row.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -15,6 +16,7 @@ interface Migration {
 const MIGRATIONS: Record<string, Migration> = {
   '001_initial': initial,
   '002_image_refresh': imageRefresh,
+  '003_allocation_row': allocationRow,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 import { ErrorCode, WhiskpoolError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import { apiError, type CallContext } from './api-error.ts';
@@ -99,11 +101,12 @@ export class KeystoneSession {
 
     const value = response.headers.get('x-subject-token');
     const body = parseTokenBody(response.text);
-    if (!value || !body) {
+    if (!value || 'problem' in body) {
+      const problem = 'problem' in body ? body.problem : 'no X-Subject-Token header';
       throw new WhiskpoolError(
         ErrorCode.CloudUnavailable,
         `provider '${this.provider}': Keystone at ${url} answered ${response.status} ` +
-          'without a token header or token body',
+          `without a usable token: ${problem}`,
         { retryable: true },
       );
     }
@@ -147,18 +150,47 @@ export class KeystoneSession {
   }
 }
 
-interface TokenBody {
-  expires_at?: string;
-  catalog?: CatalogEntry[];
-}
+const endpointSchema = z.object({
+  url: z.string().min(1),
+  interface: z.string(),
+  region: z.string().nullish(),
+  region_id: z.string().nullish(),
+});
 
-function parseTokenBody(text: string): TokenBody | undefined {
+const tokenBodySchema = z.object({
+  token: z.object({
+    expires_at: z.string().optional(),
+    catalog: z
+      .array(
+        z.object({
+          type: z.string(),
+          name: z.string().optional(),
+          endpoints: z.array(endpointSchema),
+        }),
+      )
+      .optional(),
+  }),
+});
+
+type TokenBody = z.infer<typeof tokenBodySchema>['token'];
+
+/**
+ * The token's body, checked: every later call looks its endpoints up in the catalog, so a
+ * catalog of the wrong shape must be refused here rather than fail each call strangely.
+ */
+function parseTokenBody(text: string): TokenBody | { problem: string } {
+  let body: unknown;
   try {
-    const body = JSON.parse(text) as { token?: TokenBody };
-    return typeof body.token === 'object' && body.token !== null ? body.token : undefined;
+    body = JSON.parse(text);
   } catch {
-    return undefined;
+    return { problem: 'the body is not JSON' };
   }
+
+  const parsed = tokenBodySchema.safeParse(body);
+  if (parsed.success) return parsed.data.token;
+  const issue = parsed.error.issues[0];
+  const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'body';
+  return { problem: `${where}: ${issue?.message ?? 'invalid'}` };
 }
 
 /** Keystone writes microseconds (`2015-11-07T02:58:43.578887Z`); milliseconds are enough. */

@@ -1,4 +1,8 @@
+import { readBody } from '../../http/body.ts';
 import { transportError, type CallContext } from './api-error.ts';
+
+/** Far above a page of a thousand servers, Nova's largest page. */
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 export interface HttpRequest {
   method: string;
@@ -32,7 +36,7 @@ export async function send(
       body: request.body === undefined ? undefined : JSON.stringify(request.body),
       signal: AbortSignal.timeout(timeoutMs),
     });
-    const text = await response.text();
+    const text = await readBody(response, MAX_BODY_BYTES);
     return { status: response.status, headers: response.headers, text };
   } catch (error) {
     throw transportError(context, error, timeoutMs);

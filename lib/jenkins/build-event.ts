@@ -161,6 +161,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function kind(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
   return `a ${typeof value}`;
 }
 

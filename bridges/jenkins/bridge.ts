@@ -4,7 +4,11 @@ import { Subscriber } from 'zeromq';
 
 import type { BuildMessage } from '../../lib/events/messages.ts';
 import { Subject } from '../../lib/events/subjects.ts';
-import { parseBuildEvent, type BuildEvent } from '../../lib/jenkins/build-event.ts';
+import {
+  offlineWhenComplete,
+  parseBuildEvent,
+  type BuildEvent,
+} from '../../lib/jenkins/build-event.ts';
 import type { Logger } from '../../lib/log.ts';
 import type { Publisher } from '../../lib/nats/publish.ts';
 
@@ -76,6 +80,7 @@ export function startJenkinsBridge(options: JenkinsBridgeOptions): JenkinsBridge
       nodeName: event.nodeName,
       status: event.status,
       branch: event.parameters.ZUUL_BRANCH,
+      offlineWhenComplete: offlineWhenComplete(event.parameters),
       publisher: address,
       at: Date.now(),
     };

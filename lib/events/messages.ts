@@ -20,6 +20,8 @@ export const BuildMessage = z.object({
   nodeName: z.string().min(1),
   status: z.string().optional(),
   branch: z.string().optional(),
+  /** The build asked the Gearman plugin to take its node offline when it completes. */
+  offlineWhenComplete: z.boolean().optional(),
   publisher: z.string(),
   at: z.number(),
 });

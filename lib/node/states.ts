@@ -4,6 +4,7 @@
  * compare-and-set on the row's state.
  *
  *   requested -> building -> booted -> ready -> in-use -> used -> deleting -> deleted
+ *   booted -> building (a launch retry, with a new server)
  *   any live state -> failed -> deleting        ready / in-use / used -> hold -> deleting
  */
 export const NodeState = {
@@ -26,7 +27,8 @@ export const NODE_STATES: readonly NodeState[] = Object.values(NodeState);
 const LEGAL: Record<NodeState, readonly NodeState[]> = {
   requested: ['building', 'failed', 'deleting'],
   building: ['booted', 'failed', 'deleting'],
-  booted: ['ready', 'failed', 'deleting'],
+  // Back to building: a launch retry replaces a server that never became usable.
+  booted: ['ready', 'building', 'failed', 'deleting'],
   // A build can end before its start event reaches us (events are lost or reordered), so a
   // ready node may go straight to used.
   ready: ['in-use', 'used', 'hold', 'failed', 'deleting'],

@@ -6,8 +6,12 @@ const OFFLINE_MESSAGE = 'whiskpool: single-use machine, its build has started';
 
 /**
  * A build started (or completed) on a node: the node is in use and must never take another
- * build. Jenkins' Gearman plugin already keeps such a node to one build when the build says
- * OFFLINE_NODE_WHEN_COMPLETE; taking the agent offline here makes that true for every build.
+ * build. Jenkins' Gearman plugin keeps such a node to one build when the build says
+ * OFFLINE_NODE_WHEN_COMPLETE; for any other build the agent is taken offline here.
+ *
+ * Jenkins can only toggle an agent's offline flag. Toggling an agent the plugin is taking
+ * offline at that very moment would put it back online between two builds, so whiskpool
+ * leaves the agents of flagged builds, and of finished builds, to the plugin.
  */
 export async function offlineNode(ctx: PoolContext, build: BuildMessage): Promise<StepOutcome> {
   let node = await findLiveNodeByName(ctx.db, build.nodeName);
@@ -23,12 +27,16 @@ export async function offlineNode(ctx: PoolContext, build: BuildMessage): Promis
     if (inUse) node = inUse;
   }
 
-  if (node.state === 'deleting' || node.state === 'failed') {
+  if (node.state !== 'in-use' && node.state !== 'hold') {
     return done({ node: node.id, outcome: 'skipped', state: node.state });
   }
 
   const jenkins = ctx.jenkins(node.target);
-  const offline = jenkins ? await jenkins.setOffline(build.nodeName, OFFLINE_MESSAGE) : 'no-jenkins';
+  const byPlugin = build.offlineWhenComplete === true || build.phase !== 'started';
+  const offline =
+    !jenkins ? 'no-jenkins'
+    : byPlugin ? 'left-to-gearman-plugin'
+    : await jenkins.setOffline(build.nodeName, OFFLINE_MESSAGE);
   ctx.log.info(
     { node: node.id, label: node.label, build: `${build.job}#${build.number}`, offline },
     'node in use',

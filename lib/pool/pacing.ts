@@ -20,14 +20,16 @@ export function pacedCloud(cloud: CloudProvider, db: Database, rateSeconds: numb
   const slotName = `rate:${cloud.name}`;
 
   async function reserve() {
-    const wait = await db.transaction(async (trx) => {
+    const slot = await db.transaction(async (trx) => {
       const now = Date.now();
       const next = await lockState<number>(trx, slotName, 0);
-      const slot = Math.max(next, now);
-      if (slot - now > MAX_WAIT_MS) return slot - now;
-      await writeState(trx, slotName, slot + rateMs, now);
-      return slot - now;
+      const start = Math.max(next, now);
+      if (start - now <= MAX_WAIT_MS) await writeState(trx, slotName, start + rateMs, now);
+      return start;
     });
+    // Waited for until the slot itself, not for a span measured before the transaction
+    // queued, so that calls start in their slots and never early.
+    const wait = slot - Date.now();
     if (wait > MAX_WAIT_MS) {
       throw new WhiskpoolError(
         ErrorCode.CloudUnavailable,

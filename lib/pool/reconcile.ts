@@ -16,6 +16,7 @@ import { insertRequestedNode } from '../node/repository.ts';
 import { done, type PoolContext, type StepOutcome } from './context.ts';
 import { loadDemand, saveDemand } from './demand.ts';
 import { followUp } from './follow-ups.ts';
+import { pausedFor } from './provider-pause.ts';
 import { expiredHolds } from './hold.ts';
 import { reportNodeCounts } from './stats.ts';
 import { providerOf, targetOf } from './topology.ts';
@@ -55,6 +56,7 @@ async function allocate(
 ): Promise<Node[]> {
   const history = await lockAllocation(trx);
   const demand = await loadDemand(trx);
+  const paused = await pausedProviders(ctx, trx);
   const nodes = await countNodes(trx, demand.at);
   const { config } = ctx;
 
@@ -65,12 +67,15 @@ async function allocate(
       subnodes: label.subnodes,
       providers: label.providers,
     })),
+    // A provider paused for quota is offered no label, so nothing is planned on it.
     providers: config.providers.map((provider) => ({
       name: provider.name,
       maxServers: provider.maxServers,
-      labelsWithImage: config.labels
-        .filter((label) => provider.images.some((image) => image.name === label.image))
-        .map((label) => label.name),
+      labelsWithImage: paused.has(provider.name)
+        ? []
+        : config.labels
+            .filter((label) => provider.images.some((image) => image.name === label.image))
+            .map((label) => label.name),
     })),
     targets: config.targets.map((target) => ({
       name: target.name,
@@ -178,6 +183,14 @@ async function countNodes(trx: Knex.Transaction, demandAt: number): Promise<Node
     counts.set(key, entry);
   }
   return [...counts.values()];
+}
+
+async function pausedProviders(ctx: PoolContext, trx: Knex.Transaction) {
+  const paused = new Set<string>();
+  for (const provider of ctx.config.providers) {
+    if ((await pausedFor(trx, provider.name, ctx.now())) > 0) paused.add(provider.name);
+  }
+  return paused;
 }
 
 async function onlineTargets(ctx: PoolContext): Promise<Map<string, boolean>> {

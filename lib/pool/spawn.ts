@@ -2,12 +2,13 @@ import { chooseFlavor } from '../cloud/flavor.ts';
 import { ownedBy, readOwnership, serverMetadata } from '../cloud/metadata.ts';
 import type { CloudProvider } from '../cloud/provider.ts';
 import type { NetworkConfig } from '../config/index.ts';
-import { isWhiskpoolError } from '../errors.ts';
+import { ErrorCode, isWhiskpoolError } from '../errors.ts';
 import type { Node } from '../node/node.ts';
 import { requireNode, transitionNode, updateNode } from '../node/repository.ts';
-import { done, type PoolContext, type StepOutcome } from './context.ts';
+import { done, later, type PoolContext, type StepOutcome } from './context.ts';
 import { failLaunch } from './fail.ts';
 import { followUp } from './follow-ups.ts';
+import { pauseProvider, pausedFor } from './provider-pause.ts';
 import { LaunchResult } from './stats.ts';
 import { imageFor, providerOf } from './topology.ts';
 
@@ -25,6 +26,9 @@ export async function spawnNode(ctx: PoolContext, nodeId: number): Promise<StepO
   if (node.externalId) {
     return done({ node: node.id, outcome: 'already-spawned' }, [followUp.readyCheck(node.id)]);
   }
+
+  const paused = await pausedFor(ctx.db, node.provider, ctx.now());
+  if (paused > 0) return later(paused, { node: node.id, outcome: 'provider-paused' });
 
   // A node found already building is a retry: its server may exist from the try before.
   const retry = node.state === 'building';
@@ -82,7 +86,14 @@ export async function spawnNode(ctx: PoolContext, nodeId: number): Promise<StepO
     );
     return recordServer(ctx, node, created.id, 'created', cloudImage.id);
   } catch (error) {
-    // Quota and outages are worth retrying; a refused request (bad flavor, bad image) is not.
+    // Over quota is not the launch's fault: the provider pauses and the launch waits, without
+    // using up one of its retries.
+    if (isWhiskpoolError(error, ErrorCode.QuotaExceeded)) {
+      const pause = await pauseProvider(ctx.db, node.provider, ctx.now(), error.retryAfterMs);
+      ctx.log.warn({ provider: node.provider, node: node.id, pauseMs: pause }, 'over quota');
+      return later(pause, { node: node.id, outcome: 'quota', pauseMs: pause });
+    }
+    // Outages are worth retrying; a refused request (bad flavor, bad image) is not.
     if (isWhiskpoolError(error) && !error.retryable) {
       return failLaunch(ctx, node, LaunchResult.Unknown, error.message);
     }
@@ -92,10 +103,13 @@ export async function spawnNode(ctx: PoolContext, nodeId: number): Promise<StepO
 
 async function findOwnServer(ctx: PoolContext, cloud: CloudProvider, node: Node) {
   const servers = await cloud.listServers();
+  // A server of an earlier attempt that failed is on its way out, not one to adopt.
   const mine = servers.find(
     (server) =>
       ownedBy(server, ctx.config.poolId) &&
-      readOwnership(server.metadata)?.nodeId === String(node.id),
+      readOwnership(server.metadata)?.nodeId === String(node.id) &&
+      server.status !== 'ERROR' &&
+      server.taskState !== 'deleting',
   );
   return mine?.id ?? null;
 }

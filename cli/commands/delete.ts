@@ -52,7 +52,8 @@ export async function runDeleteNow(
   const { context: ctx } = session;
   const node = await requireLiveNode(session, id);
   const timeoutMs = options.timeoutMs ?? ctx.config.timeouts.deleting * 1000;
-  const deadline = ctx.now() + timeoutMs;
+  // Real time, not the pool's clock: this is how long the operator is kept waiting.
+  const deadline = Date.now() + timeoutMs;
 
   for (;;) {
     const outcome = await deleteNode(ctx, node.id, HOLD_RELEASES.Operator);
@@ -62,7 +63,7 @@ export async function runDeleteNow(
       await tellPool(session, outcome.events);
       return `node ${node.id} (${node.hostname ?? 'unnamed'}) deleted`;
     }
-    if (ctx.now() + waitMs > deadline) {
+    if (Date.now() + waitMs > deadline) {
       throw new WhiskpoolError(
         ErrorCode.NodeStateConflict,
         `node ${node.id}: server ${node.externalId ?? ''} is still there after ` +

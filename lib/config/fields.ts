@@ -47,19 +47,35 @@ const INTEGER_WORDS: Record<number, string> = {
   0: 'a non-negative integer',
 };
 
+/** Past 2^53 a number no longer holds an exact integer: 1e30 servers is garbage, not a limit. */
 export function integer(min: number) {
   const words = INTEGER_WORDS[min] ?? `an integer >= ${min}`;
-  return field(words, (v): v is number => Number.isInteger(v) && (v as number) >= min);
+  return field(words, (v): v is number => Number.isSafeInteger(v) && (v as number) >= min);
+}
+
+/**
+ * The longest wait a Node timer can hold, in seconds; a longer one fires at once (or throws,
+ * for AbortSignal.timeout), so a larger rate or api-timeout would mean the opposite of itself.
+ */
+export const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+function seconds<T extends z.ZodTypeAny>(schema: T) {
+  return schema.superRefine((value: number, ctx) => {
+    if (value > MAX_TIMER_SECONDS) {
+      ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_TIMER_SECONDS}, got ${value}` });
+    }
+  });
 }
 
 export function number(min: number) {
   const words = min === 0 ? 'a non-negative number' : `a number >= ${min}`;
-  return field(words, (v): v is number => typeof v === 'number' && Number.isFinite(v) && v >= min);
+  return seconds(
+    field(words, (v): v is number => typeof v === 'number' && Number.isFinite(v) && v >= min),
+  );
 }
 
-export const positiveNumber = field(
-  'a positive number',
-  (v): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0,
+export const positiveNumber = seconds(
+  field('a positive number', (v): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0),
 );
 
 // PyYAML, which read these files for nodepool, took yes/no/on/off as booleans; YAML 1.2 reads

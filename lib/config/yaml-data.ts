@@ -10,7 +10,10 @@ export function documentData(document: Document): { data: unknown } | { refused:
     return { data: document.toJS() };
   } catch (error) {
     if (!(error instanceof ReferenceError)) throw error;
-    return { refused: 'its aliases (*name) expand to too many nodes; refused as a YAML bomb' };
+    if (/excessive alias count/i.test(error.message)) {
+      return { refused: 'its aliases (*name) expand to too many nodes; refused as a YAML bomb' };
+    }
+    return { refused: `YAML error: ${error.message.split('\n')[0] ?? ''}` };
   }
 }
 

@@ -31,6 +31,11 @@ export interface SubmitterOptions {
   zuulUrl?: string;
   /** For reproducible picks; default Math.random. */
   random?: () => number;
+  /**
+   * Times a build lost with its Gearman connection is submitted again, as Zuul relaunched
+   * LOST builds; default 0.
+   */
+  relaunchLost?: number;
 }
 
 /**
@@ -61,6 +66,8 @@ export interface BuildRecord {
   finishedAt: string;
   /** Time spent waiting for the function to be registered. */
   registrationWaitMs: number;
+  /** Times the build was submitted again after its Gearman connection went away. */
+  relaunches?: number;
 }
 
 export interface SubmitterReport {
@@ -223,41 +230,47 @@ class Run {
   ) {
     const log = this.options.log.child({ uuid: record.uuid, job: record.job });
 
-    const waitStart = Date.now();
-    const registered = this.whenRegistered(record.functionName, log).then(
-      () => 'registered' as const,
-      () => 'cancelled' as const,
-    );
-    if ((await Promise.race([registered, cancelled])) === 'cancelled') {
-      return this.end(record, { outcome: 'cancelled' });
-    }
-    record.registrationWaitMs = Date.now() - waitStart;
-
-    this.submitted += 1;
-    record.submittedAt = new Date().toISOString();
-    const result = this.client
-      .submit(record.functionName, payload, {
-        unique: record.uuid,
-        priority: precedence ?? 'normal',
-        onCreated: (handle) => {
-          record.handle = handle;
-        },
-        onData: () => {
-          record.startedAt ??= new Date().toISOString();
-        },
-      })
-      .then(
-        (done) => done,
-        (error: unknown) => error as Error,
+    for (let attempt = 0; ; attempt++) {
+      const waitStart = Date.now();
+      const registered = this.whenRegistered(record.functionName, log).then(
+        () => 'registered' as const,
+        () => 'cancelled' as const,
       );
+      if ((await Promise.race([registered, cancelled])) === 'cancelled') {
+        return this.end(record, { outcome: 'cancelled' });
+      }
+      record.registrationWaitMs += Date.now() - waitStart;
 
-    const settled = await Promise.race([result, cancelled]);
-    if (settled === 'cancelled') return this.end(record, { outcome: 'cancelled' });
-    if (settled instanceof Error) {
-      log.warn({ err: settled }, 'build lost');
-      return this.end(record, { outcome: 'lost', error: settled.message });
+      if (attempt === 0) this.submitted += 1;
+      record.submittedAt = new Date().toISOString();
+      const result = this.client
+        .submit(record.functionName, payload, {
+          unique: record.uuid,
+          priority: precedence ?? 'normal',
+          onCreated: (handle) => {
+            record.handle = handle;
+          },
+          onData: () => {
+            record.startedAt ??= new Date().toISOString();
+          },
+        })
+        .then(
+          (done) => done,
+          (error: unknown) => error as Error,
+        );
+
+      const settled = await Promise.race([result, cancelled]);
+      if (settled === 'cancelled') return this.end(record, { outcome: 'cancelled' });
+      if (!(settled instanceof Error)) return this.end(record, completion(settled));
+
+      if (attempt >= (this.options.relaunchLost ?? 0) || this.stopping) {
+        log.warn({ err: settled }, 'build lost');
+        return this.end(record, { outcome: 'lost', error: settled.message });
+      }
+      log.warn({ err: settled, attempt: attempt + 1 }, 'build lost; submitting it again');
+      record.relaunches = attempt + 1;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
     }
-    return this.end(record, completion(settled));
   }
 
   private async whenRegistered(functionName: string, log: Logger) {

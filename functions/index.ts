@@ -1,5 +1,6 @@
 import type { ActionResult } from '../lib/actions/result.ts';
 import { main as deleteMain } from './delete/index.ts';
+import { main as imageRefresh } from './image-refresh/index.ts';
 import { main as offline } from './offline/index.ts';
 import { main as readyCheck } from './ready-check/index.ts';
 import { main as reconcile } from './reconcile/index.ts';
@@ -16,4 +17,5 @@ export const ACTIONS: Record<string, ActionMain> = {
   register,
   offline,
   delete: deleteMain,
+  'image-refresh': imageRefresh,
 };

@@ -1,0 +1,55 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+
+import { ErrorCode, WhiskpoolError } from '../errors.ts';
+
+export interface ScriptFile {
+  name: string;
+  content: Buffer;
+  /** Permission bits, so that executable scripts stay executable. */
+  mode: number;
+}
+
+/**
+ * Every regular file of `script-dir` (a relative path is taken from the working directory),
+ * by name. Subdirectories are skipped, as Nodepool skipped them.
+ */
+export async function readScripts(scriptDir: string): Promise<ScriptFile[]> {
+  const dir = resolve(scriptDir);
+  let names: string[];
+  try {
+    names = (await readdir(dir)).sort();
+  } catch (cause) {
+    throw new WhiskpoolError(
+      ErrorCode.ConfigInvalid,
+      `script-dir ${dir} cannot be read: ${(cause as Error).message}`,
+      { cause },
+    );
+  }
+
+  const files: ScriptFile[] = [];
+  for (const name of names) {
+    const path = join(dir, name);
+    const info = await stat(path);
+    if (!info.isFile()) continue;
+    files.push({ name, content: await readFile(path), mode: info.mode & 0o777 });
+  }
+  return files;
+}
+
+/**
+ * `NAME='value' ` for every NODEPOOL_* variable of `env`, for a shell command line: Nodepool
+ * handed its own environment's NODEPOOL_* variables to the setup script this way.
+ */
+export function nodepoolVariables(env: NodeJS.ProcessEnv): string {
+  return Object.entries(env)
+    .filter(([name, value]) => /^NODEPOOL_\w*$/.test(name) && value !== undefined)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, value]) => `${name}=${shellQuote(value ?? '')} `)
+    .join('');
+}
+
+/** One shell word whatever the text holds. */
+export function shellQuote(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}

@@ -1,0 +1,129 @@
+import ssh2 from 'ssh2';
+import type { ClientErrorExtensions, SFTPWrapper } from 'ssh2';
+
+import type { Logger } from '../log.ts';
+import type { CommandResult } from '../ssh/session.ts';
+
+const { Client } = ssh2;
+type SshClient = InstanceType<typeof Client>;
+
+/**
+ * Users Nodepool tried, in order, on a template server booted from a distribution's cloud
+ * image, after the image's own user.
+ */
+export const FALLBACK_USERS = ['root', 'ubuntu', 'fedora', 'cloud-user', 'centos', 'debian'];
+
+export interface TemplateLogin {
+  host: string;
+  port: number;
+  /** Tried in order; the first one the server accepts is used. */
+  usernames: readonly string[];
+  privateKey: string | Buffer;
+  /** Per connection: TCP, handshake and authentication. */
+  timeoutMs: number;
+}
+
+/** An SSH session on a template server. */
+export interface TemplateSession {
+  readonly username: string;
+  run(command: string, timeoutMs: number): Promise<CommandResult>;
+  /** Writes a file over SFTP; a relative path is relative to the user's home. */
+  upload(remotePath: string, content: Buffer, mode: number): Promise<void>;
+  close(): void;
+}
+
+export type LoginOutcome = { session: TemplateSession } | { refused: string };
+
+/**
+ * Logs in as the first of `usernames` the server accepts. A server that does not answer at
+ * all is not asked again under other names: it is still booting, and the caller tries later.
+ * Host keys are not checked: a template server is new, and Nodepool never checked them.
+ */
+export async function loginAsAnyOf(login: TemplateLogin, log: Logger): Promise<LoginOutcome> {
+  const refusals: string[] = [];
+
+  for (const username of login.usernames) {
+    const client = new Client();
+    // Errors after login (a reset while a command runs) reach the command's own callbacks;
+    // without a listener Node would treat them as uncaught.
+    client.on('error', () => undefined);
+    try {
+      await connect(client, login, username);
+      log.debug({ host: login.host, username }, 'logged in to template server');
+      return { session: sessionOver(client, username) };
+    } catch (error) {
+      client.end();
+      const level = (error as ClientErrorExtensions).level;
+      const reason = error instanceof Error ? error.message : String(error);
+      if (level !== 'client-authentication') {
+        return { refused: `${login.host}:${login.port} does not answer: ${reason}` };
+      }
+      refusals.push(username);
+    }
+  }
+  return { refused: `${login.host}:${login.port} refused the key for ${refusals.join(', ')}` };
+}
+
+function connect(client: SshClient, login: TemplateLogin, username: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    client.once('ready', resolve);
+    client.once('error', reject);
+    client.once('close', () => reject(new Error('connection closed during login')));
+    client.connect({
+      host: login.host,
+      port: login.port,
+      username,
+      privateKey: login.privateKey,
+      readyTimeout: login.timeoutMs,
+      hostVerifier: () => true,
+    });
+  });
+}
+
+function sessionOver(client: SshClient, username: string): TemplateSession {
+  let sftp: Promise<SFTPWrapper> | undefined;
+
+  return {
+    username,
+    run: (command, timeoutMs) => exec(client, command, timeoutMs),
+    async upload(remotePath, content, mode) {
+      sftp ??= new Promise((resolve, reject) =>
+        client.sftp((error, wrapper) => (error ? reject(error) : resolve(wrapper))),
+      );
+      const channel = await sftp;
+      await new Promise<void>((resolve, reject) =>
+        channel.writeFile(remotePath, content, { mode }, (error) =>
+          error ? reject(error) : resolve(),
+        ),
+      );
+    },
+    close: () => client.end(),
+  };
+}
+
+function exec(client: SshClient, command: string, timeoutMs: number): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`command ran past ${Math.round(timeoutMs / 1000)} s`)),
+      timeoutMs,
+    );
+
+    client.exec(command, (error, stream) => {
+      if (error) {
+        clearTimeout(timer);
+        reject(error);
+        return;
+      }
+      let stdout = '';
+      let stderr = '';
+      let exitCode = -1;
+      stream.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      stream.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      stream.on('exit', (code: number | null) => (exitCode = code ?? -1));
+      stream.on('close', () => {
+        clearTimeout(timer);
+        resolve({ exitCode, stdout, stderr });
+      });
+    });
+  });
+}

@@ -3,6 +3,7 @@ import { ownedBy, readOwnership, serverMetadata } from '../cloud/metadata.ts';
 import type { CloudProvider } from '../cloud/provider.ts';
 import type { NetworkConfig } from '../config/index.ts';
 import { ErrorCode, isWhiskpoolError } from '../errors.ts';
+import { newestReadyImage } from '../image/repository.ts';
 import type { Node } from '../node/node.ts';
 import { requireNode, transitionNode, updateNode } from '../node/repository.ts';
 import { done, later, type PoolContext, type StepOutcome } from './context.ts';
@@ -48,7 +49,10 @@ export async function spawnNode(ctx: PoolContext, nodeId: number): Promise<StepO
 
   const provider = providerOf(ctx.config, node.provider);
   const image = imageFor(ctx.config, node.label, node.provider);
-  const baseImage = image.baseImage ?? image.name;
+  // The newest ready snapshot when there is one (Nodepool booted nothing else); until the
+  // first is made, the base image itself.
+  const snapshot = await newestReadyImage(ctx.db, node.provider, image.name);
+  const baseImage = snapshot?.externalId ?? image.baseImage ?? image.name;
 
   try {
     const [cloudImage, flavors] = await Promise.all([

@@ -15,7 +15,7 @@ const program: Command = new Command('zuul-sim')
   .option('--rate <builds-per-second>', 'builds started per second', positive, 1)
   .option('--builds <count>', 'how many builds, or "inf"', count, Number.POSITIVE_INFINITY)
   .option('--labels <labels>', 'node labels, comma separated (default: Wikimedia 2015 ones)')
-  .option('--relaunch-lost <count>', 'submit a build lost with gearmand again, up to N times', count, 0)
+  .option('--relaunch-lost <count>', 'submit a lost build again, up to N times', count, 0)
   .option('--log-level <level>', 'pino log level (default: $WHISKPOOL_LOG_LEVEL or info)');
 
 program.parse();

@@ -62,7 +62,8 @@ export const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 function seconds<T extends z.ZodTypeAny>(schema: T) {
   return schema.superRefine((value: number, ctx) => {
     if (value > MAX_TIMER_SECONDS) {
-      ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_TIMER_SECONDS}, got ${value}` });
+      const message = `must be at most ${MAX_TIMER_SECONDS}, got ${value}`;
+      ctx.addIssue({ code: 'custom', message });
     }
   });
 }
@@ -75,7 +76,10 @@ export function number(min: number) {
 }
 
 export const positiveNumber = seconds(
-  field('a positive number', (v): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0),
+  field(
+    'a positive number',
+    (v): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0,
+  ),
 );
 
 // PyYAML, which read these files for nodepool, took yes/no/on/off as booleans; YAML 1.2 reads

@@ -11,6 +11,7 @@ import {
 import { jenkinsNodeName, renderHostname } from '../config/hostname.ts';
 import { isMysql } from '../db/connect.ts';
 import type { DemandMessage } from '../events/messages.ts';
+import { missingSnapshotRequests } from '../image/missing.ts';
 import type { Node } from '../node/node.ts';
 import { insertRequestedNode } from '../node/repository.ts';
 import { done, type PoolContext, type StepOutcome } from './context.ts';
@@ -43,9 +44,10 @@ export async function reconcile(ctx: PoolContext, demand?: DemandMessage): Promi
   }
   const released = await expiredHolds(ctx);
   await reportNodeCounts(ctx);
+  const images = await missingSnapshotRequests(ctx.db, ctx.config);
   return done(
     { outcome: 'reconciled', requested: created.length, holdsExpired: released.length },
-    [...created.map((node) => followUp.spawn(node.id)), ...released],
+    [...created.map((node) => followUp.spawn(node.id)), ...released, ...images],
   );
 }
 

@@ -1,6 +1,6 @@
 import { chooseFlavor } from '../cloud/flavor.ts';
 import { ownedBy, readOwnership, serverMetadata } from '../cloud/metadata.ts';
-import type { CloudProvider } from '../cloud/provider.ts';
+import type { CloudProvider, CloudServer } from '../cloud/provider.ts';
 import type { NetworkConfig } from '../config/index.ts';
 import { ErrorCode, isWhiskpoolError } from '../errors.ts';
 import { newestReadyImage } from '../image/repository.ts';
@@ -44,8 +44,16 @@ export async function spawnNode(ctx: PoolContext, nodeId: number): Promise<StepO
   }
 
   const cloud = ctx.cloud(node.provider);
-  const existing = retry ? await findOwnServer(ctx, cloud, node) : null;
-  if (existing) return recordServer(ctx, node, existing, 'adopted');
+  if (retry) {
+    const own = await findOwnServers(ctx, cloud, node);
+    if (own.usable) return recordServer(ctx, node, own.usable, 'adopted');
+    // A failed attempt's server still counts against max-servers until it is gone; the new
+    // one waits for it, so the node never holds two.
+    if (own.leaving.length > 0) {
+      await Promise.all(own.leaving.map((server) => cloud.deleteServer(server)));
+      return later(500, { node: node.id, outcome: 'previous-server-leaving' });
+    }
+  }
 
   const provider = providerOf(ctx.config, node.provider);
   const image = imageFor(ctx.config, node.label, node.provider);
@@ -105,17 +113,19 @@ export async function spawnNode(ctx: PoolContext, nodeId: number): Promise<StepO
   }
 }
 
-async function findOwnServer(ctx: PoolContext, cloud: CloudProvider, node: Node) {
-  const servers = await cloud.listServers();
-  // A server of an earlier attempt that failed is on its way out, not one to adopt.
-  const mine = servers.find(
+/** The node's servers in the cloud: one to adopt, and those of failed attempts. */
+async function findOwnServers(ctx: PoolContext, cloud: CloudProvider, node: Node) {
+  const servers = (await cloud.listServers()).filter(
     (server) =>
       ownedBy(server, ctx.config.poolId) &&
-      readOwnership(server.metadata)?.nodeId === String(node.id) &&
-      server.status !== 'ERROR' &&
-      server.taskState !== 'deleting',
+      readOwnership(server.metadata)?.nodeId === String(node.id),
   );
-  return mine?.id ?? null;
+  const failed = (server: CloudServer) =>
+    server.status === 'ERROR' || server.taskState === 'deleting';
+  return {
+    usable: servers.find((server) => !failed(server))?.id ?? null,
+    leaving: servers.filter(failed).map((server) => server.id),
+  };
 }
 
 async function recordServer(

@@ -129,19 +129,17 @@ describe('launching a node', () => {
     const first = pacedCloud(recording, world.ctx.db, 0.05);
     const second = pacedCloud(recording, world.ctx.db, 0.05);
 
+    const begin = performance.now();
     await Promise.all(
       Array.from({ length: 8 }, (_, i) => (i % 2 ? first : second).listFlavors()),
     );
-    // Each call gets its own slot, 50 ms after the one before; a call may start late (a busy
-    // event loop), never early. So no window of n * 50 ms holds more than n + 1 calls.
+    // Each call gets its own slot, 50 ms after the one before, and may start late (a busy
+    // machine) but never early: the k-th call starts no sooner than k slots after the first.
     starts.sort((a, b) => a - b);
     assert.equal(starts.length, 8);
-    for (let i = 0; i < starts.length; i++) {
-      for (let j = i + 1; j < starts.length; j++) {
-        const span = starts[j]! - starts[i]!;
-        assert.ok(span >= (j - i) * 50 - 55, `calls ${i} and ${j} only ${span.toFixed(0)} ms apart`);
-      }
+    for (const [k, start] of starts.entries()) {
+      const earliest = begin + k * 50 - 2;
+      assert.ok(start >= earliest, `call ${k} started ${(earliest - start).toFixed(0)} ms early`);
     }
-    assert.ok(starts.at(-1)! - starts[0]! >= 7 * 50 - 5, 'eight calls take seven slots');
   });
 });

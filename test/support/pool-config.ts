@@ -19,6 +19,8 @@ export interface TestPoolOptions {
   maxServers: number;
   /** Extra top-level YAML appended as it is. */
   extra?: string;
+  /** State elsewhere than the default SQLite file, e.g. a MariaDB database. */
+  databaseUrl?: string;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function writeTestPool(options: TestPoolOptions): Promise<TestPool>
     jenkins: await freePort(),
     zmq: await freePort(),
   };
-  const databaseUrl = `sqlite:${join(dir, 'state.sqlite')}`;
+  const databaseUrl = options.databaseUrl ?? `sqlite:${join(dir, 'state.sqlite')}`;
 
   const labels = options.labels
     .map(

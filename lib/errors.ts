@@ -24,6 +24,8 @@ export const ErrorCode = {
   ImageNotFound: 'WP_IMAGE_NOT_FOUND',
   /** A step of a snapshot image refresh went wrong on the template server. */
   ImageRefreshFailed: 'WP_IMAGE_REFRESH_FAILED',
+  /** OpenWhisk refused or failed a deployment call. */
+  DeployFailed: 'WP_DEPLOY_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

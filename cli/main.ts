@@ -5,6 +5,7 @@ import { registerBridgeCommands } from './commands/bridges.ts';
 import { registerConfigValidateCommand } from './commands/config-validate.ts';
 import { registerDeleteCommand } from './commands/delete.ts';
 import { registerHoldCommand } from './commands/hold.ts';
+import { registerImageCommands } from './commands/images.ts';
 import { registerLabelListCommand } from './commands/label-list.ts';
 import { registerListCommand } from './commands/list.ts';
 import { registerUpCommand } from './commands/up.ts';
@@ -24,6 +25,7 @@ registerHoldCommand(program);
 registerDeleteCommand(program);
 registerAlienListCommand(program);
 registerConfigValidateCommand(program);
+registerImageCommands(program);
 registerBridgeCommands(program);
 
 try {

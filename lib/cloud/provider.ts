@@ -105,6 +105,8 @@ export interface CloudProvider {
   getImage(id: string): Promise<CloudImage | null>;
   /** Asks Glance to delete an image; one that is already gone counts as deleted. */
   deleteImage(id: string): Promise<void>;
+  /** Every image the project sees, whatever its status, newest first. */
+  listImages(): Promise<CloudImage[]>;
 }
 
 /**
@@ -121,6 +123,7 @@ export const CloudOperation = {
   GetLimits: 'GetLimitsTask',
   CreateImage: 'CreateImageTask',
   DeleteImage: 'DeleteImageTask',
+  ListImages: 'ListImagesTask',
 } as const;
 
 export type CloudOperation = (typeof CloudOperation)[keyof typeof CloudOperation];

@@ -209,6 +209,13 @@ export function createOpenStackProvider(options: OpenStackOptions, log: Logger):
           if (!isWhiskpoolError(error, ErrorCode.CloudNotFound)) throw error;
         }
       }),
+
+    listImages: () =>
+      timed(CloudOperation.ListImages, async () => {
+        const images = await pages<GlanceImage>('/v2/images', 'images', (body) =>
+          glanceNextMarker(body.next as string | undefined), 'image');
+        return images.map(toCloudImage);
+      }),
   } satisfies OpenStackProvider;
 
   async function getImage(id: string): Promise<CloudImage | null> {

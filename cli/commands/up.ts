@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 
 import { startLocalStack } from '../../deploy/local-stack.ts';
 import { createLogger } from '../../lib/log.ts';
@@ -54,7 +54,7 @@ interface UpOptions {
 function rate(value: string): number {
   const number = Number(value);
   if (!Number.isFinite(number) || number < 0) {
-    throw new Error(`must be a number of at least 0, got "${value}"`);
+    throw new InvalidArgumentError(`must be a number of at least 0, got "${value}"`);
   }
   return number;
 }
@@ -62,7 +62,7 @@ function rate(value: string): number {
 function count(value: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number <= 0) {
-    throw new Error(`must be a positive integer, got "${value}"`);
+    throw new InvalidArgumentError(`must be a positive integer, got "${value}"`);
   }
   return number;
 }

@@ -10,6 +10,8 @@ import type { Child } from './services/child.ts';
 import { startGearmand } from './services/gearmand.ts';
 import { startNats } from './services/nats.ts';
 import { startNodeProcess, type NodeProcess } from './services/node-process.ts';
+import { freePort } from './services/ports.ts';
+import { restartable, type Restartable } from './services/restartable.ts';
 import { startStandIns, type StandIns } from './stand-ins.ts';
 
 export interface LocalStackOptions {
@@ -21,7 +23,7 @@ export interface LocalStackOptions {
   /** Start the stand-ins of sim/ for the cloud and Jenkins endpoints that are local. */
   standIns: boolean;
   /** Start the Zuul-like submitter: builds per second, and how many (default: no end). */
-  submitter?: { rate: number; builds?: number };
+  submitter?: { rate: number; builds?: number; relaunchLost?: number };
   /** Stand-in knobs: server boot delay and build duration. */
   bootDelayMs?: number;
   buildDurationMs?: number;
@@ -32,6 +34,8 @@ export interface LocalStack {
   standIns: StandIns;
   submitter?: NodeProcess;
   processes: Child[];
+  /** Kills one of the pool's own processes (by name, e.g. `dispatch`) and starts it again. */
+  restart(name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -56,12 +60,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const nats = localPort(config.nats.url);
     if (nats !== null) {
-      started.push(await startNats(nats, join(options.dataDir, 'nats'), logFile(logs, 'nats')));
+      const dir = join(options.dataDir, 'nats');
+      started.push(await restartable(() => startNats(nats, dir, logFile(logs, 'nats'))));
     }
     for (const server of config.gearmanServers) {
       if (!isLocal(server.host)) continue;
       const output = logFile(logs, `gearmand-${server.port}`);
-      started.push(await startGearmand(server.port, join(options.dataDir, 'gearmand'), output));
+      const dir = join(options.dataDir, 'gearmand');
+      started.push(await restartable(() => startGearmand(server.port, dir, output)));
     }
 
     const standIns = options.standIns
@@ -79,17 +85,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const apiKey = `${randomUUID()}:${randomBytes(32).toString('hex')}`;
     const env = { ...process.env, WHISKPOOL_OW_AUTH: apiKey };
     const spawnCli = (name: string, args: string[]) =>
-      startNodeProcess({
-        name,
-        script: 'cli/main.ts',
-        args: [...common, ...args],
-        env,
-        logFile: join(logs, `${name}.log`),
-      });
+      restartable(() =>
+        startNodeProcess({
+          name,
+          script: 'cli/main.ts',
+          args: [...common, ...args],
+          env,
+          logFile: join(logs, `${name}.log`),
+        }),
+      );
 
-    const host = await spawnCli('action-host', ['host']);
-    started.push(host);
-    const apihost = String((host.ready.ready as { host: string }).host);
+    // A fixed port, so that the dispatcher finds the host again after a restart.
+    const hostPort = await freePort();
+    started.push(await spawnCli('action-host', ['host', '--port', String(hostPort)]));
+    const apihost = `http://127.0.0.1:${hostPort}`;
 
     started.push(await spawnCli('dispatch', ['bridge', 'dispatch', '--apihost', apihost]));
     started.push(await spawnCli('jenkins-bridge', ['bridge', 'jenkins']));
@@ -111,6 +120,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           String(options.submitter.builds ?? 'Infinity'),
           '--labels',
           config.labels.map((label) => label.name).join(','),
+          '--relaunch-lost',
+          String(options.submitter.relaunchLost ?? 0),
         ],
         logFile: join(logs, 'zuul.log'),
         announces: false,
@@ -119,7 +130,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
 
     log.info({ logs, processes: started.map((c) => c.name) }, 'local stack up');
-    return { standIns, submitter, processes: started, stop };
+    const restart = async (name: string) => {
+      const child = started.find((c): c is Restartable => c.name === name && 'restart' in c);
+      if (!child) throw new Error(`the local stack runs no restartable process "${name}"`);
+      await child.restart();
+    };
+    return { standIns, submitter, processes: started, restart, stop };
   } catch (error) {
     await stop();
     throw error;

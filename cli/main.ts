@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 
+import { registerAlienImageListCommand } from './commands/alien-image-list.ts';
 import { registerAlienListCommand } from './commands/alien-list.ts';
 import { registerBridgeCommands } from './commands/bridges.ts';
 import { registerConfigValidateCommand } from './commands/config-validate.ts';
@@ -24,6 +25,7 @@ registerLabelListCommand(program);
 registerHoldCommand(program);
 registerDeleteCommand(program);
 registerAlienListCommand(program);
+registerAlienImageListCommand(program);
 registerConfigValidateCommand(program);
 registerImageCommands(program);
 registerBridgeCommands(program);

@@ -5,6 +5,7 @@ import { runGearmanBridge } from '../../bridges/gearman/main.ts';
 import { runJenkinsBridge } from '../../bridges/jenkins/main.ts';
 import { runLocalHost } from '../../deploy/local-host/main.ts';
 import { actionSettings, readConfig, type GlobalOptions } from '../config-file.ts';
+import { configSource } from '../config-source.ts';
 
 /** The long-running processes of a pool, one subcommand each. */
 export function registerBridgeCommands(program: Command) {
@@ -15,16 +16,21 @@ export function registerBridgeCommands(program: Command) {
     .description('poll Gearman status and publish demand per label')
     .option('--poll-ms <ms>', 'how often to read Gearman status', parseMs, 1000)
     .action(async (options: { pollMs: number }) => {
-      const loaded = await readConfig(program.opts<GlobalOptions>());
-      await runGearmanBridge(loaded.config, { pollMs: options.pollMs });
+      const global = program.opts<GlobalOptions>();
+      const loaded = await readConfig(global);
+      await runGearmanBridge(loaded.config, {
+        pollMs: options.pollMs,
+        source: configSource(global),
+      });
     });
 
   bridge
     .command('jenkins')
     .description('subscribe to Jenkins ZMQ publishers and publish build events')
     .action(async () => {
-      const loaded = await readConfig(program.opts<GlobalOptions>());
-      await runJenkinsBridge(loaded.config);
+      const global = program.opts<GlobalOptions>();
+      const loaded = await readConfig(global);
+      await runJenkinsBridge(loaded.config, { source: configSource(global) });
     });
 
   bridge
@@ -57,6 +63,7 @@ export function registerBridgeCommands(program: Command) {
         port: options.port,
         apiKey: options.auth,
         settings: actionSettings(await readConfig(global)),
+        reload: { source: configSource(global), settingsOf: actionSettings },
       });
     });
 }

@@ -5,28 +5,32 @@ import { createLogger } from '../../lib/log.ts';
 import { announceReady, untilSignalled } from '../../lib/process/signals.ts';
 import { Subject } from '../../lib/events/subjects.ts';
 import { startAlarms } from './alarms.ts';
+import { liveSettings, type SettingsReload } from './live-settings.ts';
 import { startLocalHost } from './server.ts';
 
 export interface LocalHostRun {
   port: number;
   apiKey: string;
-  /** The settings carry the configuration, read once at start. */
+  /** The settings carry the configuration as read at start. */
   settings: ActionSettings;
+  /** Where a changed configuration comes from; without it the first one stays. */
+  reload?: SettingsReload;
 }
 
 /** The embedded default's action host: every action, in this process, behind OpenWhisk's API. */
 export async function runLocalHost(options: LocalHostRun) {
   const log = createLogger({ name: 'action-host' });
   const { settings } = options;
+  const live = liveSettings(settings, options.reload, log);
 
   const host = await startLocalHost({
     actions: ACTIONS,
     apiKey: options.apiKey,
-    defaultParams: () => ({ whiskpool: settings }),
+    defaultParams: () => ({ whiskpool: live.current() }),
     log,
     port: options.port,
   });
-  const defaultParams = () => ({ whiskpool: settings });
+  const defaultParams = () => ({ whiskpool: live.current() });
   const alarms = startAlarms(
     [
       {
@@ -47,6 +51,7 @@ export async function runLocalHost(options: LocalHostRun) {
   announceReady({ host: host.url });
 
   await untilSignalled();
+  live.stop();
   alarms.stop();
   await host.close();
   await closeResources();

@@ -41,15 +41,17 @@ export async function setupTemplate(
   const host = provider.ipv6Preferred ? (server.ipv6 ?? server.ipv4) : (server.ipv4 ?? server.ipv6);
   if (!host) return failRefresh(ctx, image, 'template server is ACTIVE but has no address');
 
+  let privateKey: Buffer;
+  try {
+    privateKey = await ctx.readPrivateKey(config.privateKey);
+  } catch (error) {
+    const reason = `private-key ${config.privateKey} cannot be read: ${(error as Error).message}`;
+    return failRefresh(ctx, image, reason);
+  }
+
   const usernames = [...new Set([config.username, ...FALLBACK_USERS])];
   const login = await loginAsAnyOf(
-    {
-      host,
-      port: server.sshPort,
-      usernames,
-      privateKey: await ctx.readPrivateKey(config.privateKey),
-      timeoutMs: LOGIN_TIMEOUT_MS,
-    },
+    { host, port: server.sshPort, usernames, privateKey, timeoutMs: LOGIN_TIMEOUT_MS },
     ctx.log,
   );
   if ('refused' in login) {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { readdirSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 
 import type { FollowUp } from '../../../lib/events/messages.ts';
@@ -193,6 +194,19 @@ describe('snapshot image refresh against the OpenStack stand-in', () => {
     assert.equal(failed.state, 'deleted');
     assert.match(failed.error ?? '', /template server went to ERROR: No valid host/);
     await assertNothingLeftBehind();
+  });
+
+  it('ends a refresh whose private key cannot be read, and deletes the template', async () => {
+    const key = join(world.dir, 'id_ed25519');
+    renameSync(key, `${key}.away`);
+    try {
+      const failed = await refresh();
+      assert.equal(failed.state, 'deleted');
+      assert.match(failed.error ?? '', /private-key .*id_ed25519 cannot be read/);
+      await assertNothingLeftBehind();
+    } finally {
+      renameSync(`${key}.away`, key);
+    }
   });
 
   it('runs one of two refreshes of the same image started at once', async () => {

@@ -14,7 +14,8 @@ export interface NovaServer extends ServerAddresses {
 }
 
 export interface NovaFlavor {
-  id: string;
+  /** Nova sends a string; some older deployments sent a number. */
+  id: string | number;
   name: string;
   ram: number;
   vcpus: number;

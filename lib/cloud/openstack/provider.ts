@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 import { ErrorCode, WhiskpoolError, isWhiskpoolError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import {
@@ -12,7 +14,6 @@ import {
   isUuidShaped,
   newestActive,
   toCloudImage,
-  type GlanceImage,
 } from './glance.ts';
 import { KeystoneSession, type KeystoneCredentials } from './keystone.ts';
 import {
@@ -21,10 +22,17 @@ import {
   toCloudFlavor,
   toCloudLimits,
   toCloudServer,
-  type NovaFlavor,
-  type NovaServer,
 } from './nova.ts';
-import { ServiceSession } from './session.ts';
+import { ServiceSession, type Service } from './session.ts';
+import {
+  flavorPage,
+  imagePage,
+  imageView,
+  limitsBody,
+  readView,
+  serverBody,
+  serverPage,
+} from './views.ts';
 
 export interface OpenStackOptions extends KeystoneCredentials {
   /** The provider's name in the configuration; used in messages and logs. */
@@ -44,7 +52,8 @@ export interface OpenStackProvider extends CloudProvider {
   readonly tokensIssued: number;
 }
 
-type Link = { rel: string; href: string };
+/** A thousand pages of a thousand servers: past that a cloud's paging is going round. */
+const MAX_PAGES = 1000;
 
 /**
  * A CloudProvider talking to Keystone v3, Nova and Glance v2 over HTTP.
@@ -83,23 +92,40 @@ export function createOpenStackProvider(options: OpenStackOptions, log: Logger):
     }
   };
 
-  const pages = async <T>(
+  /**
+   * Every item of a paged list. A marker seen before, or more pages than any cloud has, means
+   * the cloud's paging goes round in a circle; following it would never end.
+   */
+  const pages = async <P, T>(
+    service: Service,
     path: string,
-    key: string,
-    marker: (body: Record<string, unknown>) => string | undefined,
-    service: 'compute' | 'image' = 'compute',
+    schema: z.ZodType<P, z.ZodTypeDef, unknown>,
+    read: (page: P) => { items: T[]; next: () => string | undefined },
     query: Record<string, string> = {},
   ): Promise<T[]> => {
+    const context = { provider: name, service, method: 'GET', path };
     const all: T[] = [];
+    const seen = new Set<string>();
     let from: string | undefined;
     for (;;) {
-      const body = await api.call<Record<string, unknown>>(service, 'GET', path, {
+      const body = await api.call<unknown>(service, 'GET', path, {
         query: { ...query, marker: from },
       });
-      const items = (body?.[key] ?? []) as T[];
-      all.push(...items);
-      from = body ? marker(body) : undefined;
-      if (from === undefined || items.length === 0) return all;
+      if (body === undefined) return all;
+
+      const page = read(readView(schema, body, context));
+      all.push(...page.items);
+      from = nextPage(page.next, context);
+      if (from === undefined || page.items.length === 0) return all;
+      if (seen.has(from) || seen.size >= MAX_PAGES) {
+        throw new WhiskpoolError(
+          ErrorCode.CloudUnavailable,
+          `provider '${name}': ${service} GET ${path} kept paging ` +
+            (seen.has(from) ? `back to marker '${from}'` : `past ${MAX_PAGES} pages`),
+          { retryable: true },
+        );
+      }
+      seen.add(from);
     }
   };
 
@@ -112,9 +138,10 @@ export function createOpenStackProvider(options: OpenStackOptions, log: Logger):
 
     listFlavors: () =>
       timed(CloudOperation.ListFlavors, async () => {
-        const flavors = await pages<NovaFlavor>('/flavors/detail', 'flavors', (body) =>
-          nextMarker(body.flavors_links as Link[] | undefined),
-        );
+        const flavors = await pages('compute', '/flavors/detail', flavorPage, (page) => ({
+          items: page.flavors,
+          next: () => nextMarker(page.flavors_links),
+        }));
         return flavors.map(toCloudFlavor);
       }),
 
@@ -140,12 +167,11 @@ export function createOpenStackProvider(options: OpenStackOptions, log: Logger):
     getServer: (id) =>
       timed(CloudOperation.GetServer, async () => {
         try {
-          const body = await api.call<{ server: NovaServer }>(
-            'compute',
-            'GET',
-            `/servers/${encodeURIComponent(id)}`,
-          );
-          return body ? toCloudServer(body.server) : null;
+          const path = `/servers/${encodeURIComponent(id)}`;
+          const body = await api.call<unknown>('compute', 'GET', path);
+          if (body === undefined) return null;
+          const context = { provider: name, service: 'compute', method: 'GET', path };
+          return toCloudServer(readView(serverBody, body, context).server);
         } catch (error) {
           if (isWhiskpoolError(error, ErrorCode.CloudNotFound)) return null;
           throw error;
@@ -154,9 +180,10 @@ export function createOpenStackProvider(options: OpenStackOptions, log: Logger):
 
     listServers: () =>
       timed(CloudOperation.ListServers, async () => {
-        const servers = await pages<NovaServer>('/servers/detail', 'servers', (body) =>
-          nextMarker(body.servers_links as Link[] | undefined),
-        );
+        const servers = await pages('compute', '/servers/detail', serverPage, (page) => ({
+          items: page.servers,
+          next: () => nextMarker(page.servers_links),
+        }));
         return servers.map(toCloudServer);
       }),
 
@@ -172,12 +199,10 @@ export function createOpenStackProvider(options: OpenStackOptions, log: Logger):
 
     getLimits: () =>
       timed(CloudOperation.GetLimits, async () => {
-        const body = await api.call<{ limits?: { absolute?: Record<string, number> } }>(
-          'compute',
-          'GET',
-          '/limits',
-        );
-        return toCloudLimits(body?.limits?.absolute ?? {});
+        const body = await api.call<unknown>('compute', 'GET', '/limits');
+        const context = { provider: name, service: 'compute', method: 'GET', path: '/limits' };
+        const limits = body === undefined ? undefined : readView(limitsBody, body, context);
+        return toCloudLimits(limits?.limits?.absolute ?? {});
       }),
 
     createImage: (serverId, imageName, metadata) =>
@@ -212,20 +237,18 @@ export function createOpenStackProvider(options: OpenStackOptions, log: Logger):
 
     listImages: () =>
       timed(CloudOperation.ListImages, async () => {
-        const images = await pages<GlanceImage>('/v2/images', 'images', (body) =>
-          glanceNextMarker(body.next as string | undefined), 'image');
+        const images = await pages('image', '/v2/images', imagePage, glancePage);
         return images.map(toCloudImage);
       }),
   } satisfies OpenStackProvider;
 
   async function getImage(id: string): Promise<CloudImage | null> {
     try {
-      const image = await api.call<GlanceImage>(
-        'image',
-        'GET',
-        `/v2/images/${encodeURIComponent(id)}`,
-      );
-      return image ? toCloudImage(image) : null;
+      const path = `/v2/images/${encodeURIComponent(id)}`;
+      const image = await api.call<unknown>('image', 'GET', path);
+      if (image === undefined) return null;
+      const context = { provider: name, service: 'image', method: 'GET', path };
+      return toCloudImage(readView(imageView, image, context));
     } catch (error) {
       if (isWhiskpoolError(error, ErrorCode.CloudNotFound)) return null;
       throw error;
@@ -235,14 +258,31 @@ export function createOpenStackProvider(options: OpenStackOptions, log: Logger):
   async function findImage(nameOrId: string): Promise<CloudImage | null> {
     if (isUuidShaped(nameOrId)) return getImage(nameOrId);
 
-    const images = await pages<GlanceImage>(
-      '/v2/images',
-      'images',
-      (body) => glanceNextMarker(body.next as string | undefined),
-      'image',
-      { name: nameOrId },
-    );
+    const images = await pages('image', '/v2/images', imagePage, glancePage, {
+      name: nameOrId,
+    });
     return newestActive(images.map(toCloudImage)) ?? null;
+  }
+}
+
+function glancePage(page: z.infer<typeof imagePage>) {
+  return { items: page.images, next: () => glanceNextMarker(page.next) };
+}
+
+/** The marker of the next page; a link that is not a URL is the cloud's fault, said so. */
+function nextPage(
+  next: () => string | undefined,
+  context: { provider: string; service: string; path: string },
+): string | undefined {
+  try {
+    return next();
+  } catch {
+    throw new WhiskpoolError(
+      ErrorCode.CloudUnavailable,
+      `provider '${context.provider}': ${context.service} GET ${context.path} answered ` +
+        'a next-page link that is not a URL',
+      { retryable: true },
+    );
   }
 }
 

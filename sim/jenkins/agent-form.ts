@@ -25,13 +25,16 @@ export function createItem(jenkins: SimJenkins, request: Request): Reply {
     throw new HttpFailure(400, `No node type ‘${request.params.get('type') ?? ''}’ is known`);
   }
 
-  const config = agentConfig(name, request.params.get('json'));
+  const config = agentConfig(name, request.params.get('json'), jenkins.launchesWithoutConnecting);
   jenkins.createAgent(config);
   return redirect(`${jenkins.rootUrl}computer/`);
 }
 
-/** Reads the `json` form field the node configuration page would submit. */
-function agentConfig(name: string, text: string | null): AgentConfig {
+/**
+ * Reads the `json` form field the node configuration page would submit; `hostless` takes a
+ * launcher without a host, for machines that have no address.
+ */
+function agentConfig(name: string, text: string | null, hostless: boolean): AgentConfig {
   if (text === null) throw new HttpFailure(400, 'This page expects a form submission');
 
   let form: Record<string, unknown>;
@@ -47,8 +50,9 @@ function agentConfig(name: string, text: string | null): AgentConfig {
     throw new HttpFailure(400, `launcher ‘${String(launcherClass)}’ is not the SSH launcher`);
   }
 
-  const host = launcher.host;
-  if (typeof host !== 'string' || host.trim().length === 0) {
+  const host = launcher.host ?? '';
+  const named = typeof host === 'string' && host.trim().length > 0;
+  if (typeof host !== 'string' || (!named && !hostless)) {
     throw new HttpFailure(400, 'SSH launcher: Host is required');
   }
   const port = Number(launcher.port ?? 22);

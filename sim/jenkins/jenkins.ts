@@ -53,6 +53,11 @@ export class SimJenkins {
     this.log = options.log;
   }
 
+  /** True when agents go online without a connection, as their machines have no address. */
+  get launchesWithoutConnecting(): boolean {
+    return this.options.launch.connect === false;
+  }
+
   attachEvents(events: EventPublisher) {
     this.events = events;
   }

@@ -7,13 +7,23 @@ export interface LaunchPolicy {
   retryDelayMs: number;
   /** How long one attempt may take to connect and read the banner. */
   attemptTimeoutMs: number;
+  /**
+   * False brings every agent online without connecting to its machine, and takes agents
+   * whose launcher names no host. Only for a cloud whose machines have no address at all
+   * (Nova's fake driver), which no Jenkins could reach. Default true.
+   */
+  connect?: boolean;
 }
 
 export const DEFAULT_LAUNCH_POLICY: LaunchPolicy = {
   attempts: 30,
   retryDelayMs: 1000,
   attemptTimeoutMs: 5000,
+  connect: true,
 };
+
+/** What an agent launched without a connection reports in place of the SSH banner. */
+export const UNCONNECTED_BANNER = 'none: launched without connecting to the machine';
 
 /** RFC 4253 lets a server send other lines before its version; this bounds how much we read. */
 const MAX_BANNER_BYTES = 8192;
@@ -64,6 +74,8 @@ export async function launch(
   policy: LaunchPolicy,
   signal: AbortSignal,
 ): Promise<{ banner: string } | { failure: string }> {
+  if (policy.connect === false) return { banner: UNCONNECTED_BANNER };
+
   let failure = 'not tried';
 
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {

@@ -25,6 +25,8 @@ const program: Command = new Command('jenkins-sim')
   .option('--master-name <name>', "the master's host name", 'jenkins-sim')
   .option('--launch-attempts <n>', 'tries to reach a machine before giving up', integer)
   .option('--launch-retry-ms <ms>', 'pause between those tries', integer)
+  .option('--launch-without-connecting',
+    'bring agents online without reaching their machine (for machines with no address)')
   .option('--log-level <level>', 'pino log level', 'info');
 
 program.parse();
@@ -40,6 +42,7 @@ const flags = program.opts<{
   masterName: string;
   launchAttempts?: number;
   launchRetryMs?: number;
+  launchWithoutConnecting?: boolean;
   logLevel: string;
 }>();
 
@@ -60,6 +63,7 @@ const sim = await startJenkinsSim({
   launch: {
     ...(flags.launchAttempts === undefined ? {} : { attempts: flags.launchAttempts }),
     ...(flags.launchRetryMs === undefined ? {} : { retryDelayMs: flags.launchRetryMs }),
+    ...(flags.launchWithoutConnecting ? { connect: false } : {}),
   },
   log,
 });

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import * as initial from './001_initial.ts';
 import * as imageRefresh from './002_image_refresh.ts';
 import * as allocationRow from './003_allocation_row.ts';
+import * as nodeCheckedAt from './004_node_checked_at.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '001_initial': initial,
   '002_image_refresh': imageRefresh,
   '003_allocation_row': allocationRow,
+  '004_node_checked_at': nodeCheckedAt,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

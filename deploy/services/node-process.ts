@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 
 import type { Child } from './child.ts';
 
-const TSX_LOADER = fileURLToPath(new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url));
+const TSX_LOADER = fileURLToPath(
+  new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url),
+);
 
 export interface NodeProcessOptions {
   name: string;

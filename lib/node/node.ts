@@ -26,6 +26,8 @@ export interface Node {
   build: string | null;
   comment: string | null;
   error: string | null;
+  /** When a step last looked at the node while it waited (epoch ms). */
+  checkedAt: number | null;
 }
 
 export interface NodeRow {
@@ -49,6 +51,7 @@ export interface NodeRow {
   build: string | null;
   comment: string | null;
   error: string | null;
+  checked_at?: number | string | null;
 }
 
 /** Fields that may change outside of a state change. */
@@ -105,6 +108,7 @@ export function nodeFromRow(row: NodeRow): Node {
     build: row.build,
     comment: row.comment,
     error: row.error,
+    checkedAt: row.checked_at == null ? null : Number(row.checked_at),
   };
 }
 

@@ -175,3 +175,11 @@ export async function listTransitions(db: Queryable, nodeId?: number): Promise<T
     reason: row.reason,
   }));
 }
+
+/**
+ * Notes that a step looked at a waiting node. Not a state change, so neither the version nor
+ * the transitions move: it only tells the sweep that the node's chain of steps is alive.
+ */
+export async function touchNode(db: Queryable, id: number, now: number) {
+  await db('nodes').where({ id }).update({ checked_at: now });
+}

@@ -1,8 +1,9 @@
 import type { BuildMessage } from '../events/messages.ts';
 import type { Node } from '../node/node.ts';
 import { findLiveNodeByName, requireNode, transitionNode } from '../node/repository.ts';
-import { done, later, type PoolContext, type StepOutcome } from './context.ts';
+import { done, type PoolContext, type StepOutcome } from './context.ts';
 import { followUp } from './follow-ups.ts';
+import { waitOn } from './wait.ts';
 import { HOLD_RELEASES } from './hold.ts';
 import { reportBuild, reportDeleted } from './stats.ts';
 
@@ -60,7 +61,7 @@ export async function deleteNode(
   // The agent and the server go at once: the agent is already offline, so no build can
   // land on it in between.
   const [, serverGone] = await Promise.all([removeAgent(ctx, node), removeServer(ctx, node)]);
-  if (!serverGone) return later(DELETE_POLL_MS, { node: node.id, outcome: 'server-deleting' });
+  if (!serverGone) return waitOn(ctx, node.id, DELETE_POLL_MS, { outcome: 'server-deleting' });
 
   const deleted = await transitionNode(ctx.db, node, 'deleted', {
     reason: 'server gone',

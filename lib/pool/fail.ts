@@ -22,7 +22,8 @@ export async function failNode(
   });
   if (!failed) return done({ ...summary, node: node.id, outcome: 'raced' });
 
-  ctx.log.warn({ node: node.id, label: node.label, provider: node.provider, reason }, 'node failed');
+  const { label, provider } = node;
+  ctx.log.warn({ node: node.id, label, provider, reason }, 'node failed');
   return done({ ...summary, node: node.id, outcome: 'failed', reason }, [
     followUp.delete(node.id, 'failed'),
   ]);

@@ -1,9 +1,10 @@
 import { ErrorCode, isWhiskpoolError } from '../errors.ts';
 import type { Node } from '../node/node.ts';
 import { requireNode, transitionNode } from '../node/repository.ts';
-import { done, later, type PoolContext, type StepOutcome } from './context.ts';
+import { done, type PoolContext, type StepOutcome } from './context.ts';
 import { failLaunch } from './fail.ts';
 import { followUp } from './follow-ups.ts';
+import { waitOn } from './wait.ts';
 import { LaunchResult } from './stats.ts';
 import { imageFor, labelOf, providerOf } from './topology.ts';
 
@@ -27,7 +28,9 @@ export async function readyCheckNode(ctx: PoolContext, nodeId: number): Promise<
     if (outcome.node === null) return outcome.step;
     node = outcome.node;
   }
-  if (node.state !== 'booted') return done({ node: node.id, outcome: 'skipped', state: node.state });
+  if (node.state !== 'booted') {
+    return done({ node: node.id, outcome: 'skipped', state: node.state });
+  }
 
   return checkLogin(ctx, node);
 }
@@ -53,10 +56,11 @@ async function watchBoot(ctx: PoolContext, node: Node): Promise<BootWatch> {
   if (server.status !== 'ACTIVE') {
     const waited = ctx.now() - node.stateTime;
     if (waited > provider.launchTimeout * 1000) {
-      const reason = `server still ${server.status} after launch-timeout ${provider.launchTimeout} s`;
+      const timeout = provider.launchTimeout;
+      const reason = `server still ${server.status} after launch-timeout ${timeout} s`;
       return { node: null, step: await failLaunch(ctx, node, LaunchResult.Status, reason) };
     }
-    return { node: null, step: later(BOOT_POLL_MS, { node: node.id, outcome: 'booting' }) };
+    return { node: null, step: await waitOn(ctx, node.id, BOOT_POLL_MS, { outcome: 'booting' }) };
   }
 
   const ip = provider.ipv6Preferred ? (server.ipv6 ?? server.ipv4) : (server.ipv4 ?? server.ipv6);
@@ -113,7 +117,7 @@ async function checkLogin(ctx: PoolContext, node: Node): Promise<StepOutcome> {
       const reason = `no login within boot-timeout ${provider.bootTimeout} s`;
       return failLaunch(ctx, node, LaunchResult.Auth, reason);
     }
-    return later(SSH_RETRY_MS, { node: node.id, outcome: 'login-pending' });
+    return waitOn(ctx, node.id, SSH_RETRY_MS, { outcome: 'login-pending' });
   }
 
   return done({ node: node.id, outcome: 'reachable' }, [followUp.register(node.id)]);

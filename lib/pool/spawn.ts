@@ -6,9 +6,10 @@ import { ErrorCode, isWhiskpoolError } from '../errors.ts';
 import { newestReadyImage } from '../image/repository.ts';
 import type { Node } from '../node/node.ts';
 import { requireNode, transitionNode, updateNode } from '../node/repository.ts';
-import { done, later, type PoolContext, type StepOutcome } from './context.ts';
+import { done, type PoolContext, type StepOutcome } from './context.ts';
 import { failLaunch } from './fail.ts';
 import { followUp } from './follow-ups.ts';
+import { waitOn } from './wait.ts';
 import { pauseProvider, pausedFor } from './provider-pause.ts';
 import { LaunchResult } from './stats.ts';
 import { imageFor, providerOf } from './topology.ts';
@@ -29,7 +30,7 @@ export async function spawnNode(ctx: PoolContext, nodeId: number): Promise<StepO
   }
 
   const paused = await pausedFor(ctx.db, node.provider, ctx.now());
-  if (paused > 0) return later(paused, { node: node.id, outcome: 'provider-paused' });
+  if (paused > 0) return waitOn(ctx, node.id, paused, { outcome: 'provider-paused' });
 
   // A node found already building is a retry: its server may exist from the try before.
   const retry = node.state === 'building';
@@ -51,7 +52,7 @@ export async function spawnNode(ctx: PoolContext, nodeId: number): Promise<StepO
     // one waits for it, so the node never holds two.
     if (own.leaving.length > 0) {
       await Promise.all(own.leaving.map((server) => cloud.deleteServer(server)));
-      return later(500, { node: node.id, outcome: 'previous-server-leaving' });
+      return waitOn(ctx, node.id, 500, { outcome: 'previous-server-leaving' });
     }
   }
 
@@ -103,7 +104,7 @@ export async function spawnNode(ctx: PoolContext, nodeId: number): Promise<StepO
     if (isWhiskpoolError(error, ErrorCode.QuotaExceeded)) {
       const pause = await pauseProvider(ctx.db, node.provider, ctx.now(), error.retryAfterMs);
       ctx.log.warn({ provider: node.provider, node: node.id, pauseMs: pause }, 'over quota');
-      return later(pause, { node: node.id, outcome: 'quota', pauseMs: pause });
+      return waitOn(ctx, node.id, pause, { outcome: 'quota', pauseMs: pause });
     }
     // Outages are worth retrying; a refused request (bad flavor, bad image) is not.
     if (isWhiskpoolError(error) && !error.retryable) {

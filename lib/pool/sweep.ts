@@ -14,10 +14,11 @@ import { readState, writeState } from './pool-state.ts';
 import { providerOf } from './topology.ts';
 
 /**
- * A node that has not moved for this long has probably lost the message that would move it
- * on (a crash between two steps, a message parked as dead); the sweep sends it again.
+ * A node that nothing has moved or looked at for this long has lost the message that would
+ * move it on (a crash between two steps, a message parked as dead); the sweep sends it again.
+ * Waiting steps look at their node at least every few seconds.
  */
-const STALL_MS = 60_000;
+const STALL_MS = 20_000;
 /** A ready node's agent may take a moment to appear in Jenkins' list after registration. */
 const AGENT_GRACE_MS = 30_000;
 
@@ -65,7 +66,7 @@ async function sweepNode(ctx: PoolContext, node: Node, round: number) {
   const age = ctx.now() - node.stateTime;
   const limit = timeoutOf(ctx, node.state) * 1000;
   const expired = limit > 0 && age > limit;
-  const stalled = age > STALL_MS;
+  const stalled = ctx.now() - Math.max(node.stateTime, node.checkedAt ?? 0) > STALL_MS;
   const resend = (message: FollowUp) =>
     done({ sweep: 'resent', node: node.id }, [{ ...message, id: `${message.id}-sweep-${round}` }]);
 

@@ -105,7 +105,9 @@ describe('launching a node', () => {
 
     const paused = await spawnNode(world.ctx, node.id);
     assert.equal(paused.summary.outcome, 'provider-paused', 'no call while paused');
-    await world.ctx.db('label_demand').insert({ label: 'ci-jessie-wikimedia', demand: 5, updated_at: 1 });
+    await world.ctx
+      .db('label_demand')
+      .insert({ label: 'ci-jessie-wikimedia', demand: 5, updated_at: 1 });
     const planned = await reconcile(world.ctx);
     assert.equal(planned.summary.requested, 0, 'nothing is planned on a paused provider');
 

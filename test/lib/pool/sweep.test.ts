@@ -7,6 +7,7 @@ import {
   getNode,
   insertRequestedNode,
   listTransitions,
+  touchNode,
   transitionNode,
   updateNode,
 } from '../../../lib/node/repository.ts';
@@ -80,7 +81,7 @@ describe('the sweep', () => {
     await world.cloud.deleteServer(server);
   });
 
-  it("removes an agent named like the pool's nodes that no node owns, and keeps others", async () => {
+  it("removes an agent named like the pool's nodes that no node owns, keeps others", async () => {
     for (const name of ['ci-jessie-wikimedia-9001', 'static-builder']) {
       await world.jenkins.createNode({
         name,
@@ -118,6 +119,15 @@ describe('the sweep', () => {
     assert.ok(states.includes('used'), `went ${states.join(' -> ')}`);
     assert.ok(states.includes('deleting'));
     assert.equal(await world.jenkins.getNode(node.nodeName!), null);
+  });
+
+  it('leaves alone a node whose steps are still looking at it', async () => {
+    const node = await nodeIn(['building']);
+    world.advance(25_000);
+    await touchNode(world.ctx.db, node.id, world.ctx.now());
+    world.advance(5_000);
+    const outcome = await sweep(world.ctx);
+    assert.ok(!outcome.events.some((e) => (e.data as { nodeId?: number }).nodeId === node.id));
   });
 
   it('resends the step of a node that stalled, and fails it once past its timeout', async () => {

@@ -51,8 +51,6 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
           '100',
           '--user',
           provider.auth.username ?? 'whiskpool',
-          '--password',
-          provider.auth.password ?? '',
           '--project',
           provider.auth.projectName ?? provider.auth.projectId ?? 'whiskpool',
           ...(provider.regionName ? ['--region', provider.regionName] : []),
@@ -61,6 +59,8 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
             user,
           ]),
         ],
+        // In the environment, not on the command line, where any user's `ps` would show it.
+        env: { ...process.env, OPENSTACK_SIM_PASSWORD: provider.auth.password ?? '' },
         logFile: join(options.logs, `openstack-${port}.log`),
       });
       processes.push(sim);

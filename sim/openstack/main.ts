@@ -1,15 +1,20 @@
 /**
  * Runs the OpenStack stand-in as a process:
  *   node --import tsx sim/openstack/main.ts --port N [--boot-delay-ms N] [--delete-delay-ms N]
- *     [--max-instances N] [--user U --password P --project PRJ] [--project-id ID]
+ *     [--max-instances N] [--user U --project PRJ] [--project-id ID]
  *     [--token-lifetime-ms N] [--region R]... [--image NAME]... [--ssh-user U]...
  *     [--authorized-key FILE] [--ssh-delay-ms N] [--snapshot-delay-ms N]
- * Prints one JSON line `{"listening": {...}}` on stdout when ready; SIGTERM stops it.
+ * The user's password comes from the environment as OPENSTACK_SIM_PASSWORD, since a command
+ * line is readable by every user of the machine; `--password P` still works for trying the
+ * stand-in by hand. Prints one JSON line `{"listening": {...}}` on stdout when ready; SIGTERM
+ * stops it.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../lib/log.ts';
 import { startOpenStackSim } from './sim.ts';
+
+const PASSWORD_VARIABLE = 'OPENSTACK_SIM_PASSWORD';
 
 const { values } = parseArgs({
   options: {
@@ -52,7 +57,7 @@ const sim = await startOpenStackSim({
   maxInstances: integer('max-instances'),
   tokenLifetimeMs: integer('token-lifetime-ms'),
   username: values.user,
-  password: values.password,
+  password: process.env[PASSWORD_VARIABLE] || values.password,
   projectName: values.project,
   projectId: values['project-id'],
   images: values.image?.map((name) => ({ name })),

@@ -19,6 +19,7 @@ import { loadDemand, saveDemand } from './demand.ts';
 import { followUp } from './follow-ups.ts';
 import { pausedFor } from './provider-pause.ts';
 import { expiredHolds } from './hold.ts';
+import { unconfiguredReadyNodes } from './removed-labels.ts';
 import { reportNodeCounts } from './stats.ts';
 import { providerOf, targetOf } from './topology.ts';
 
@@ -42,12 +43,13 @@ export async function reconcile(ctx: PoolContext, demand?: DemandMessage): Promi
       'nodes requested',
     );
   }
-  const released = await expiredHolds(ctx);
+  // Nodes the configuration no longer wants: holds past max-hold-age, labels removed.
+  const retired = [...(await expiredHolds(ctx)), ...(await unconfiguredReadyNodes(ctx))];
   await reportNodeCounts(ctx);
   const images = await missingSnapshotRequests(ctx.db, ctx.config);
   return done(
-    { outcome: 'reconciled', requested: created.length, holdsExpired: released.length },
-    [...created.map((node) => followUp.spawn(node.id)), ...released, ...images],
+    { outcome: 'reconciled', requested: created.length, retired: retired.length },
+    [...created.map((node) => followUp.spawn(node.id)), ...retired, ...images],
   );
 }
 

@@ -90,7 +90,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         const victim = VICTIMS[Math.floor(random() * VICTIMS.length)]!;
         options.log.info({ victim, completed: completed.size }, 'chaos: killing');
         kills[victim] = (kills[victim] ?? 0) + 1;
-        await stack.restart(victim);
+        // A part that fails to come back is killed and started again at the next turn.
+        await stack.restart(victim).catch((error: unknown) => {
+          options.log.warn({ victim, err: String(error) }, 'chaos: restart failed');
+        });
         nextKill = Date.now() + options.killEverySeconds * 1000 * (0.5 + random());
       }
       await sleep(200);

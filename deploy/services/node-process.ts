@@ -53,7 +53,7 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Nod
       ? undefined
       : setTimeout(() => {
           fail(new Error(`${options.name} did not get ready; see ${options.logFile}`));
-        }, options.readyTimeoutMs ?? 30_000);
+        }, options.readyTimeoutMs ?? 60_000);
 
     function fail(error: Error) {
       if (settled) return;

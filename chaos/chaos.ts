@@ -84,20 +84,31 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const deadline = Date.now() + options.builds * 2_000 + 120_000;
     let nextKill = Date.now() + 2_000;
 
+    // Parts that failed to come back after their kill; started again before anything else.
+    const down = new Set<string>();
+    const restart = async (name: string) => {
+      try {
+        await stack.restart(name);
+        down.delete(name);
+      } catch (error) {
+        options.log.warn({ victim: name, err: String(error) }, 'chaos: restart failed');
+        down.add(name);
+      }
+    };
+
     while (completed.size < options.builds && Date.now() < deadline) {
       overQuota += (await heldServers(pool)) > MAX_SERVERS ? 1 : 0;
+      for (const name of [...down]) await restart(name);
       if (Date.now() >= nextKill) {
         const victim = VICTIMS[Math.floor(random() * VICTIMS.length)]!;
         options.log.info({ victim, completed: completed.size }, 'chaos: killing');
         kills[victim] = (kills[victim] ?? 0) + 1;
-        // A part that fails to come back is killed and started again at the next turn.
-        await stack.restart(victim).catch((error: unknown) => {
-          options.log.warn({ victim, err: String(error) }, 'chaos: restart failed');
-        });
+        await restart(victim);
         nextKill = Date.now() + options.killEverySeconds * 1000 * (0.5 + random());
       }
       await sleep(200);
     }
+    for (const name of [...down]) await restart(name);
 
     await setFaults(pool, false);
     await settle(db, pool, options.log);

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 
 import { runDispatchBridge } from '../../bridges/dispatch/main.ts';
 import { runGearmanBridge } from '../../bridges/gearman/main.ts';
@@ -55,7 +55,7 @@ export function registerBridgeCommands(program: Command) {
   program
     .command('host')
     .description('run the actions locally behind an OpenWhisk-compatible API')
-    .option('--port <port>', 'port on 127.0.0.1', (v) => parseInt(v, 10), 0)
+    .option('--port <port>', 'port on 127.0.0.1 (0: a free one)', parsePort, 0)
     .requiredOption('--auth <key>', 'API key callers must present', process.env.WHISKPOOL_OW_AUTH)
     .action(async (options: { port: number; auth: string }) => {
       const global = program.opts<GlobalOptions>();
@@ -70,6 +70,16 @@ export function registerBridgeCommands(program: Command) {
 
 function parseMs(value: string): number {
   const ms = Number(value);
-  if (!Number.isInteger(ms) || ms <= 0) throw new Error(`must be a positive integer, got "${value}"`);
+  if (!Number.isInteger(ms) || ms <= 0) {
+    throw new InvalidArgumentError(`must be a positive integer, got "${value}"`);
+  }
   return ms;
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) {
+    throw new InvalidArgumentError(`must be a port number from 0 to 65535, got "${value}"`);
+  }
+  return port;
 }

@@ -89,9 +89,24 @@ export function eventOf<S extends z.ZodTypeAny>(
 }
 
 function invalidEvent(name: string, subject: unknown, error: z.ZodError): WhiskpoolError {
-  const problems = error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`);
   return new WhiskpoolError(
     ErrorCode.EventInvalid,
-    `${name}: invalid event on ${String(subject)}: ${problems.join('; ')}`,
+    `${name}: invalid event on ${String(subject)}: ${problemsOf(error.issues).join('; ')}`,
   );
+}
+
+/**
+ * One line per problem. For an action taking several kinds of event, zod only says "Invalid
+ * input"; the kind the event came closest to (fewest problems) says what is actually wrong.
+ */
+function problemsOf(issues: readonly z.ZodIssue[]): string[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== 'invalid_union') {
+      return [`${issue.path.join('.') || 'event'}: ${issue.message}`];
+    }
+    const kinds = issue.unionErrors.map((kind) => problemsOf(kind.issues));
+    const fewest = Math.min(...kinds.map((problems) => problems.length));
+    const closest = kinds.filter((problems) => problems.length === fewest);
+    return [closest.map((problems) => problems.join(', ')).join('; or ')];
+  });
 }

@@ -30,6 +30,7 @@ export const WHISKPOOL_DEFAULTS = {
   // Nodepool 3.x retried a failed launch three times before failing the request.
   launchRetries: 3,
   hostKeyChecking: true,
+  noNetwork: false,
   natsUrl: 'nats://127.0.0.1:4222',
 } as const;
 

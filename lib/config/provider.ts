@@ -49,6 +49,7 @@ export function resolveProvider(
     ),
     launchRetries: raw['launch-retries'],
     hostKeyChecking: raw['host-key-checking'],
+    noNetwork: raw['no-network'],
   });
 }
 

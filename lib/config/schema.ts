@@ -89,6 +89,7 @@ const provider = z.object({
   // whiskpool
   'launch-retries': withDefault(integer(1), WHISKPOOL_DEFAULTS.launchRetries),
   'host-key-checking': withDefault(boolean, WHISKPOOL_DEFAULTS.hostKeyChecking),
+  'no-network': withDefault(boolean, WHISKPOOL_DEFAULTS.noNetwork),
 });
 
 const label = z.object({

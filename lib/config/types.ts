@@ -107,6 +107,11 @@ export interface ProviderConfig {
   launchRetries: number;
   /** Whether the ready check verifies the server's SSH host key. */
   hostKeyChecking: boolean;
+  /**
+   * Boot servers without any network (Nova's `networks: none`), for a cloud that has none to
+   * give, such as Nova on its fake driver. Otherwise `networks`, or the cloud's choice.
+   */
+  noNetwork: boolean;
 }
 
 /**

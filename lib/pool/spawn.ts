@@ -26,7 +26,9 @@ export async function spawnNode(ctx: PoolContext, nodeId: number): Promise<StepO
     return done({ node: node.id, outcome: 'skipped', state: node.state });
   }
   if (node.externalId) {
-    return done({ node: node.id, outcome: 'already-spawned' }, [followUp.readyCheck(node.id)]);
+    return done({ node: node.id, outcome: 'already-spawned' }, [
+      followUp.readyCheck(node.id, node.launchAttempts),
+    ]);
   }
 
   const paused = await pausedFor(ctx.db, node.provider, ctx.now());
@@ -90,7 +92,7 @@ export async function spawnNode(ctx: PoolContext, nodeId: number): Promise<StepO
         imageName: image.name,
       }),
       availabilityZone: node.az ?? undefined,
-      networks: serverNetworks(provider.networks),
+      networks: provider.noNetwork ? 'none' : serverNetworks(provider.networks),
       configDrive: image.configDrive || undefined,
     });
     ctx.log.info(
@@ -145,7 +147,11 @@ async function recordServer(
     await ctx.cloud(node.provider).deleteServer(serverId);
     return done({ node: node.id, outcome: 'raced-deleted-server', server: serverId });
   }
-  return done({ node: node.id, outcome, server: serverId }, [followUp.readyCheck(node.id)]);
+  // One id per attempt: the ready-check of a relaunched node is a new message, not a
+  // duplicate of the failed attempt's.
+  return done({ node: node.id, outcome, server: serverId }, [
+    followUp.readyCheck(node.id, node.launchAttempts),
+  ]);
 }
 
 /**

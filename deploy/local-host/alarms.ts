@@ -30,7 +30,7 @@ export function startAlarms(
 
     return new Cron(alarm.cron, { protect: true, timezone: 'UTC' }, async () => {
       try {
-        const result = await main({ ...defaultParams(), ...alarm.params() });
+        const result = await withTimeLimit(main({ ...defaultParams(), ...alarm.params() }));
         if (result.error) log.warn({ alarm: alarm.name, error: result.error }, 'alarm run failed');
       } catch (error) {
         log.error({ alarm: alarm.name, err: error }, 'alarm run threw');
@@ -43,4 +43,21 @@ export function startAlarms(
       for (const job of jobs) job.stop();
     },
   };
+}
+
+/**
+ * OpenWhisk ends an activation at its time limit; so does this host, or one run that never
+ * returned would hold its alarm for ever (a tick is skipped while the last run is going).
+ */
+const ALARM_TIME_LIMIT_MS = 120_000;
+
+function withTimeLimit<T>(run: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${ALARM_TIME_LIMIT_MS / 1000} s`)),
+      ALARM_TIME_LIMIT_MS,
+    );
+  });
+  return Promise.race([run, limit]).finally(() => clearTimeout(timer));
 }

@@ -54,8 +54,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     labels: LABELS.map((name) => ({ name, minReady: MIN_READY })),
     maxServers: MAX_SERVERS,
     databaseUrl: options.databaseUrl,
-    // The sweep every few seconds, so that what the kills lose is found again quickly.
-    extra: "cron:\n  cleanup: '*/4 * * * * *'\ntimeouts:\n  used: 30\n  deleting: 60\n",
+    // The sweep every four seconds (Nodepool's sixth cron field is seconds), so that what
+    // the kills lose is found again quickly.
+    extra: "cron:\n  cleanup: '* * * * * */4'\ntimeouts:\n  used: 30\n  deleting: 60\n",
   });
   const { config } = await loadConfig(pool.configPath);
   const completed = new Set<string>();

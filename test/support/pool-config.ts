@@ -21,6 +21,10 @@ export interface TestPoolOptions {
   extra?: string;
   /** State elsewhere than the default SQLite file, e.g. a MariaDB database. */
   databaseUrl?: string;
+  /** The cloud user's password; tests of secrets pick distinctive ones. */
+  cloudPassword?: string;
+  /** The Jenkins user's API key. */
+  jenkinsApiKey?: string;
 }
 
 /**
@@ -37,6 +41,8 @@ export async function writeTestPool(options: TestPoolOptions): Promise<TestPool>
     zmq: await freePort(),
   };
   const databaseUrl = options.databaseUrl ?? `sqlite:${join(dir, 'state.sqlite')}`;
+  const cloudPassword = options.cloudPassword ?? 'test-cloud-password';
+  const jenkinsApiKey = options.jenkinsApiKey ?? 'test-jenkins-api-token';
 
   const labels = options.labels
     .map(
@@ -74,7 +80,7 @@ targets:
     jenkins:
       url: http://127.0.0.1:${ports.jenkins}/
       user: whiskpool
-      apikey: test-jenkins-api-token
+      apikey: ${jenkinsApiKey}
       credentials-id: test-ssh-key
     hostname: '{label.name}-{node_id}'
 labels:
@@ -84,7 +90,7 @@ providers:
     region-name: RegionOne
     auth-url: http://127.0.0.1:${ports.openstack}/identity/v3
     username: nodepoolmanager
-    password: test-cloud-password
+    password: ${cloudPassword}
     project-name: contintcloud
     max-servers: ${options.maxServers}
     boot-timeout: 30
@@ -103,6 +109,6 @@ ${options.extra ?? ''}`;
     databaseUrl,
     jenkinsUrl: `http://127.0.0.1:${ports.jenkins}`,
     openstackUrl: `http://127.0.0.1:${ports.openstack}`,
-    jenkinsAuth: `Basic ${Buffer.from('whiskpool:test-jenkins-api-token').toString('base64')}`,
+    jenkinsAuth: `Basic ${Buffer.from(`whiskpool:${jenkinsApiKey}`).toString('base64')}`,
   };
 }

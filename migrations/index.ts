@@ -4,6 +4,7 @@ import * as initial from './001_initial.ts';
 import * as imageRefresh from './002_image_refresh.ts';
 import * as allocationRow from './003_allocation_row.ts';
 import * as nodeCheckedAt from './004_node_checked_at.ts';
+import * as subnodes from './005_subnodes.ts';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '002_image_refresh': imageRefresh,
   '003_allocation_row': allocationRow,
   '004_node_checked_at': nodeCheckedAt,
+  '005_subnodes': subnodes,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -67,7 +67,8 @@ export function describeValue(value: unknown, path: KeyPath): string {
   if (isSecretPath(path)) return `${kind} (value hidden)`;
 
   if (typeof value === 'string') {
-    const text = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+    const shown = hideUrlPassword(value);
+    const text = shown.length > 60 ? `${shown.slice(0, 57)}...` : shown;
     return JSON.stringify(text);
   }
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) {
@@ -84,4 +85,9 @@ function kindOf(value: unknown): string {
   if (typeof value === 'number') return 'a number';
   if (typeof value === 'boolean') return 'a boolean';
   return typeof value;
+}
+
+/** `user:PASS@host` in a malformed URL is still a password, whatever key holds it. */
+function hideUrlPassword(text: string): string {
+  return text.replace(/((?:^|\/\/|\s)[^\s:@/]+):[^\s@/]+@/g, '$1:[secret]@');
 }

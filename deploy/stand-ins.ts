@@ -48,7 +48,7 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
           String(options.bootDelayMs),
           // Room beyond max-servers: whiskpool's own limit is what is being exercised.
           '--max-instances',
-          '100',
+          String(Math.max(100, 2 * provider.maxServers)),
           '--user',
           provider.auth.username ?? 'whiskpool',
           '--project',

@@ -11,6 +11,7 @@ export {
   type SnapshotImage,
 } from './image.ts';
 export { imagesInUse, providerImage, type ProviderImage } from './in-use.ts';
+export { isLiveTemplateServer } from './live-template.ts';
 export { imageFollowUp } from './follow-ups.ts';
 export {
   ImageDeleteMessage,

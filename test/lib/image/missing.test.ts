@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 
+import { templateMetadata } from '../../../lib/cloud/metadata.ts';
+import type { CloudServer } from '../../../lib/cloud/provider.ts';
 import { parseConfig, type PoolConfig } from '../../../lib/config/index.ts';
 import { migrateLatest, openDatabase, type Database } from '../../../lib/db/connect.ts';
 import { isWhiskpoolError } from '../../../lib/errors.ts';
@@ -8,6 +10,7 @@ import { Subject } from '../../../lib/events/subjects.ts';
 import {
   handleImageEvent,
   imagesInUse,
+  isLiveTemplateServer,
   missingSnapshotRequests,
 } from '../../../lib/image/index.ts';
 import { createLogger } from '../../../lib/log.ts';
@@ -116,4 +119,47 @@ describe('which snapshot images are wanted', () => {
       assert.deepEqual(await db('images').select('id'), []);
     });
   }
+});
+
+describe('which template servers are alive', () => {
+  let db: Database;
+  before(async () => {
+    db = openDatabase({ url: 'sqlite::memory:' });
+    await migrateLatest(db);
+  });
+  after(async () => db.destroy());
+
+  const server = (id: string, imageId?: number): CloudServer => ({
+    id,
+    name: `template-${id}`,
+    status: 'ACTIVE',
+    taskState: null,
+    metadata: imageId === undefined
+      ? { 'whiskpool-pool': 'whiskpool', 'whiskpool-node-id': '4' }
+      : templateMetadata({ poolId: 'whiskpool', imageId: String(imageId), provider: 'cloud-a',
+        imageName: 'trusty' }),
+    sshPort: 22,
+    createdAt: '2015-12-08T14:14:00Z',
+  });
+
+  const cases = [
+    { name: 'a building refresh that recorded it', state: 'building', recorded: 's1', live: true },
+    { name: 'a building refresh still creating it', state: 'building', recorded: null, live: true },
+    { name: 'a building refresh that recorded another', state: 'building', recorded: 's2',
+      live: false },
+    { name: 'a ready image', state: 'ready', recorded: 's1', live: false },
+    { name: 'a failed refresh', state: 'deleting', recorded: 's1', live: false },
+  ];
+  for (const c of cases) {
+    it(`takes the template of ${c.name} as ${c.live ? 'alive' : 'a leak'}`, async () => {
+      const [id] = await db('images').insert({ provider: 'cloud-a', image_name: 'trusty',
+        version: 1, state: c.state, state_time: 0, server_external_id: c.recorded });
+      assert.equal(await isLiveTemplateServer(db, server('s1', Number(id))), c.live);
+    });
+  }
+
+  it('takes a template whose image row is gone as a leak, and a node as no template', async () => {
+    assert.equal(await isLiveTemplateServer(db, server('s1', 9999)), false);
+    assert.equal(await isLiveTemplateServer(db, server('s1')), false);
+  });
 });

@@ -15,6 +15,11 @@ import {
 
 const HEADERS = ['Provider', 'Hostname', 'Server ID', 'IP'] as const;
 
+interface AlienKey {
+  provider: string;
+  externalId: string | null;
+}
+
 export interface AlienServer {
   provider: string;
   hostname: string;
@@ -23,8 +28,9 @@ export interface AlienServer {
 }
 
 /**
- * `alien-list [PROVIDER]`: servers in the cloud that no live node owns, as Nodepool listed
- * them: leaks, servers of other tools on the same tenant, and image template servers.
+ * `alien-list [PROVIDER]`: servers in the cloud that no live node (or subnode) owns, as
+ * Nodepool listed them: leaks, servers of other tools on the same tenant, and image template
+ * servers.
  */
 export function registerAlienListCommand(program: Command) {
   const command = program
@@ -46,7 +52,15 @@ export async function findAlienServers(
   providers: readonly string[],
 ): Promise<ProviderListing<AlienServer>> {
   const nodes = await listNodes(session.db, { states: LIVE_STATES });
-  const known = new Set(nodes.map((node) => `${node.provider}\0${node.externalId ?? ''}`));
+  // A multi-machine set's subnodes are the pool's servers as much as their primary is.
+  const subnodes = (await session.db('subnodes as s')
+    .join('nodes as n', 'n.id', 's.node_id')
+    .whereNot('s.state', 'deleted')
+    .whereNotNull('s.external_id')
+    .select('n.provider', { externalId: 's.external_id' })) as AlienKey[];
+  const known = new Set(
+    [...nodes, ...subnodes].map((server) => `${server.provider}\0${server.externalId ?? ''}`),
+  );
 
   return listPerProvider(providers, async (provider) => {
     const servers = await session.context.cloud(provider).listServers();

@@ -6,6 +6,7 @@ import { followUp } from './follow-ups.ts';
 import { waitOn } from './wait.ts';
 import { HOLD_RELEASES } from './hold.ts';
 import { reportBuild, reportDeleted } from './stats.ts';
+import { removeSubnodes } from './subnodes.ts';
 
 /** How soon a deleted server is looked for again until the cloud confirms it gone. */
 const DELETE_POLL_MS = 250;
@@ -58,10 +59,14 @@ export async function deleteNode(
     node = deleting;
   }
 
-  // The agent and the server go at once: the agent is already offline, so no build can
-  // land on it in between.
-  const [, serverGone] = await Promise.all([removeAgent(ctx, node), removeServer(ctx, node)]);
-  if (!serverGone) return waitOn(ctx, node.id, DELETE_POLL_MS, { outcome: 'server-deleting' });
+  // The agent and the servers go at once: the agent is already offline, so no build can
+  // land on it in between. Subnodes go with their primary.
+  const [, serverGone, subnodesGone] = await Promise.all([
+    removeAgent(ctx, node),
+    removeServer(ctx, node),
+    removeSubnodes(ctx, node),
+  ]);
+  if (!serverGone || !subnodesGone) return waitOn(ctx, node.id, DELETE_POLL_MS, { outcome: 'server-deleting' });
 
   const deleted = await transitionNode(ctx.db, node, 'deleted', {
     reason: 'server gone',

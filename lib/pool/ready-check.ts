@@ -6,6 +6,7 @@ import { failLaunch } from './fail.ts';
 import { followUp } from './follow-ups.ts';
 import { waitOn } from './wait.ts';
 import { LaunchResult } from './stats.ts';
+import { awaitSubnodes, prepareSubnodes } from './subnodes.ts';
 import { imageFor, labelOf, providerOf } from './topology.ts';
 
 /** How often a booting server is looked at again. Nodepool polled every 2 s. */
@@ -23,6 +24,11 @@ const SCRIPTS_DIR = '/opt/nodepool-scripts';
 export async function readyCheckNode(ctx: PoolContext, nodeId: number): Promise<StepOutcome> {
   let node = await requireNode(ctx.db, nodeId);
 
+  // Subnode servers boot beside their primary's; it then waits for them before its login.
+  if (node.state === 'building' || node.state === 'booted') {
+    const failed = await prepareSubnodes(ctx, node);
+    if (failed) return failed;
+  }
   if (node.state === 'building') {
     const outcome = await watchBoot(ctx, node);
     if (outcome.node === null) return outcome.step;
@@ -32,6 +38,8 @@ export async function readyCheckNode(ctx: PoolContext, nodeId: number): Promise<
     return done({ node: node.id, outcome: 'skipped', state: node.state });
   }
 
+  const waiting = await awaitSubnodes(ctx, node);
+  if (waiting) return waiting;
   return checkLogin(ctx, node);
 }
 

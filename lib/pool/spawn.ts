@@ -159,7 +159,7 @@ async function recordServer(
  * look-up in Neutron, which the cloud client does not have yet; they are left to the cloud's
  * default network.
  */
-function serverNetworks(networks: readonly NetworkConfig[]) {
+export function serverNetworks(networks: readonly NetworkConfig[]) {
   const byId = networks.flatMap((network) => (network.id ? [{ uuid: network.id }] : []));
   return byId.length > 0 ? byId : undefined;
 }

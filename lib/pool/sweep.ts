@@ -11,6 +11,7 @@ import { finishBuild } from './delete.ts';
 import { failNode } from './fail.ts';
 import { followUp } from './follow-ups.ts';
 import { readState, writeState } from './pool-state.ts';
+import { isLiveSubnodeServer } from './subnodes.ts';
 import { providerOf } from './topology.ts';
 
 /**
@@ -198,7 +199,7 @@ async function sweepLeakedServers(ctx: PoolContext, previous: string[]) {
       const node = Number.isInteger(nodeId) ? await getNode(ctx.db, nodeId) : null;
       const alive = node && node.state !== 'deleted' && node.externalId === server.id;
       const launching = node && !node.externalId && ['requested', 'building'].includes(node.state);
-      if (alive || launching) continue;
+      if (alive || launching || (await isLiveSubnodeServer(ctx, server))) continue;
 
       if (!previous.includes(server.id)) {
         candidates.push(server.id);

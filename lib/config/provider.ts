@@ -3,7 +3,7 @@ import { compact, firstGiven } from './values.ts';
 import { type Environment, providerPasswordVariable, readVariable } from './env-secrets.ts';
 import { isHttpUrl } from './fields.ts';
 import type { SecretSources } from './normalize.ts';
-import type { Findings, KeyPath } from './problems.ts';
+import { describeValue, type Findings, type KeyPath } from './problems.ts';
 import type { RawProvider } from './schema.ts';
 import type { ImageConfig, ProviderAuth, ProviderConfig } from './types.ts';
 
@@ -122,7 +122,8 @@ function checkAuth(
       raw['auth-url'] !== undefined
         ? [...path, 'auth-url']
         : `${sources.cloudsYaml?.source} clouds.${raw.cloud}.auth.auth_url`;
-    findings.problem(where, `must be a URL like https://host/path, got "${auth.authUrl}"`);
+    const got = describeValue(auth.authUrl, ['auth-url']);
+    findings.problem(where, `must be a URL like https://host/path, got ${got}`);
   }
 
   if (auth.username === undefined) {

@@ -2,7 +2,7 @@ import { compact, firstGiven } from './values.ts';
 import { readVariable, targetApikeyVariable } from './env-secrets.ts';
 import { isHttpUrl } from './fields.ts';
 import type { SecretSources } from './normalize.ts';
-import type { Findings, KeyPath } from './problems.ts';
+import { describeValue, type Findings, type KeyPath } from './problems.ts';
 import type { RawTarget } from './schema.ts';
 import type { JenkinsConfig, TargetConfig } from './types.ts';
 
@@ -37,7 +37,7 @@ function resolveJenkins(
   const envApikey = readVariable(sources.env, variable);
 
   if (secure?.url !== undefined && !isHttpUrl(secure.url)) {
-    const got = JSON.stringify(secure.url);
+    const got = describeValue(secure.url, ['url']);
     findings.problem(`${secureWhere} url`, `must be a URL like https://host/path, got ${got}`);
   }
 

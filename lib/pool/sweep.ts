@@ -2,6 +2,7 @@ import { readOwnership, ownedBy } from '../cloud/metadata.ts';
 import { jenkinsNodeName, renderHostname } from '../config/index.ts';
 import { isWhiskpoolError } from '../errors.ts';
 import type { FollowUp } from '../events/messages.ts';
+import { isLiveTemplateServer } from '../image/live-template.ts';
 import type { JenkinsNode } from '../jenkins/index.ts';
 import type { Node } from '../node/node.ts';
 import { getNode, listNodes } from '../node/repository.ts';
@@ -200,6 +201,7 @@ async function sweepLeakedServers(ctx: PoolContext, previous: string[]) {
       const alive = node && node.state !== 'deleted' && node.externalId === server.id;
       const launching = node && !node.externalId && ['requested', 'building'].includes(node.state);
       if (alive || launching || (await isLiveSubnodeServer(ctx, server))) continue;
+      if (await isLiveTemplateServer(ctx.db, server)) continue;
 
       if (!previous.includes(server.id)) {
         candidates.push(server.id);

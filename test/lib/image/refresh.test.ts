@@ -15,7 +15,10 @@ import {
 import { insertRequestedNode } from '../../../lib/node/repository.ts';
 import { spawnNode } from '../../../lib/pool/spawn.ts';
 import type { SimServerState } from '../../../sim/openstack/index.ts';
+import { templateMetadata } from '../../../lib/cloud/metadata.ts';
+import { sweep } from '../../../lib/pool/sweep.ts';
 import {
+  driveUntilStep,
   refreshRequest,
   SCRIPT_DIR,
   scriptFile,
@@ -243,6 +246,31 @@ describe('snapshot image refresh against the OpenStack stand-in', () => {
       await assertNothingLeftBehind();
     });
 
+  it("keeps a running refresh's template from the leak sweep, and sweeps an orphaned one",
+    async () => {
+      const setup = await driveUntilStep(world, 'setup');
+      const { imageId } = setup.data as { imageId: number };
+      const running = (await listImages(world.db)).find((row) => row.id === imageId);
+      const orphan = await world.ctx.cloud(PROVIDER).createServer({
+        name: 'ci-jessie-wikimedia-1449489240',
+        imageId: baseImageId() ?? '',
+        flavorId: '3',
+        metadata: templateMetadata({ poolId: 'whiskpool-test', imageId: '9999',
+          provider: PROVIDER, imageName: IMAGE }),
+      });
+
+      await sweep(world.ctx);
+      await sweep(world.ctx);
+
+      const servers = world.sim.state().servers.map((server) => server.id);
+      assert.ok(servers.includes(running?.serverExternalId ?? ''), 'the running template stays');
+      assert.ok(!servers.includes(orphan.id), 'the orphaned template is gone');
+      await world.drive(setup);
+      assert.equal((await listImages(world.db)).find((row) => row.id === imageId)?.state,
+        'ready');
+      await assertNothingLeftBehind();
+    });
+
   it('ends a refresh that stopped moving when the next request comes', async () => {
     // The step messages of this one are lost, as if parked after too many failures.
     const [lost] = await world.drive(refreshRequest(), { onlyFirst: true });
@@ -309,13 +337,7 @@ describe('snapshot image refresh: logins, base images by id, redelivered steps',
   });
 
   it('runs a step once when its message is delivered twice at once', async () => {
-    let message = refreshRequest();
-    for (;;) {
-      const [outcome] = await world.drive(message, { onlyFirst: true });
-      if (outcome?.retryAfterMs !== undefined) continue;
-      message = outcome?.events[0] as FollowUp;
-      if ((message.data as { step: string }).step === 'setup') break;
-    }
+    const message = await driveUntilStep(world, 'setup');
 
     const runs = await Promise.all([
       world.drive(message, { onlyFirst: true }),

@@ -144,6 +144,22 @@ export async function startImageWorld(
   };
 }
 
+/**
+ * Drives a refresh until its message for `step` is out, and returns that message unhandled,
+ * as if the dispatcher had not got to it yet.
+ */
+export async function driveUntilStep(world: ImageWorld, step: string): Promise<FollowUp> {
+  let message = refreshRequest();
+  for (;;) {
+    const [outcome] = await world.drive(message, { onlyFirst: true });
+    if (outcome?.retryAfterMs !== undefined) continue;
+    const next = outcome?.events[0];
+    if (!next) throw new Error(`the refresh ended before ${step}: ${JSON.stringify(outcome)}`);
+    message = next;
+    if ((message.data as { step?: string }).step === step) return message;
+  }
+}
+
 /** A refresh request as the cron, an operator or reconcile would publish it. */
 export function refreshRequest(extra: Record<string, unknown> = {}): FollowUp {
   return {

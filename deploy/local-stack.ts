@@ -28,6 +28,12 @@ export interface LocalStackOptions {
   bootDelayMs?: number;
   buildDurationMs?: number;
   gearmanPollMs?: number;
+  /** How the local action host runs the actions (see `bin/whiskpool host --proxy`). */
+  actionHostMode?: 'in-process' | 'proxy';
+  /** Prebuilt bundles for the proxy mode. */
+  bundleDir?: string;
+  /** Dispatch to this OpenWhisk deployment instead of starting the local action host. */
+  openwhisk?: { apihost: string; apiKey: string; namespace?: string; packageName?: string };
 }
 
 export interface LocalStack {
@@ -82,7 +88,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     started.push(...standIns.processes);
 
     const common = ['-c', options.configPath];
-    const apiKey = `${randomUUID()}:${randomBytes(32).toString('hex')}`;
+    const apiKey =
+      options.openwhisk?.apiKey ?? `${randomUUID()}:${randomBytes(32).toString('hex')}`;
     const env = { ...process.env, WHISKPOOL_OW_AUTH: apiKey };
     const spawnCli = (name: string, args: string[]) =>
       restartable(() =>
@@ -95,12 +102,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         }),
       );
 
-    // A fixed port, so that the dispatcher finds the host again after a restart.
-    const hostPort = await freePort();
-    started.push(await spawnCli('action-host', ['host', '--port', String(hostPort)]));
-    const apihost = `http://127.0.0.1:${hostPort}`;
+    const dispatchArgs = ['bridge', 'dispatch'];
+    if (options.openwhisk) {
+      const { openwhisk } = options;
+      dispatchArgs.push('--apihost', openwhisk.apihost);
+      if (openwhisk.namespace) dispatchArgs.push('--namespace', openwhisk.namespace);
+      if (openwhisk.packageName) dispatchArgs.push('--package', openwhisk.packageName);
+    } else {
+      // A fixed port, so that the dispatcher finds the host again after a restart.
+      const hostPort = await freePort();
+      const hostArgs = ['host', '--port', String(hostPort)];
+      if (options.actionHostMode === 'proxy') hostArgs.push('--proxy');
+      if (options.bundleDir) hostArgs.push('--bundles', options.bundleDir);
+      started.push(await spawnCli('action-host', hostArgs));
+      dispatchArgs.push('--apihost', `http://127.0.0.1:${hostPort}`);
+    }
 
-    started.push(await spawnCli('dispatch', ['bridge', 'dispatch', '--apihost', apihost]));
+    started.push(await spawnCli('dispatch', dispatchArgs));
     started.push(await spawnCli('jenkins-bridge', ['bridge', 'jenkins']));
     const pollMs = String(options.gearmanPollMs ?? 1000);
     started.push(await spawnCli('gearman-bridge', ['bridge', 'gearman', '--poll-ms', pollMs]));

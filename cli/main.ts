@@ -5,10 +5,12 @@ import { registerAlienListCommand } from './commands/alien-list.ts';
 import { registerBridgeCommands } from './commands/bridges.ts';
 import { registerConfigValidateCommand } from './commands/config-validate.ts';
 import { registerDeleteCommand } from './commands/delete.ts';
+import { registerDeployCommands } from './commands/deploy.ts';
 import { registerHoldCommand } from './commands/hold.ts';
 import { registerImageCommands } from './commands/images.ts';
 import { registerLabelListCommand } from './commands/label-list.ts';
 import { registerListCommand } from './commands/list.ts';
+import { registerMigrateCommand } from './commands/migrate.ts';
 import { registerUpCommand } from './commands/up.ts';
 import { DEFAULT_CONFIG } from './config-file.ts';
 
@@ -29,6 +31,8 @@ registerAlienImageListCommand(program);
 registerConfigValidateCommand(program);
 registerImageCommands(program);
 registerBridgeCommands(program);
+registerMigrateCommand(program);
+registerDeployCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -42,7 +42,15 @@ export const EXTERNAL_MODULES = [
  * dialect only when a client of that name is opened, so the rest of Knex is unaffected;
  * mysql (mysql2's base) and sqlite3 (better-sqlite3's base) stay.
  */
-const DROPPED_KNEX_DIALECTS = ['cockroachdb', 'mssql', 'oracle', 'oracledb', 'pgnative', 'postgres', 'redshift'];
+const DROPPED_KNEX_DIALECTS = [
+  'cockroachdb',
+  'mssql',
+  'oracle',
+  'oracledb',
+  'pgnative',
+  'postgres',
+  'redshift',
+];
 
 export interface ActionBundle {
   action: string;
@@ -93,7 +101,10 @@ export async function buildBundles(options: BundleOptions = {}): Promise<ActionB
 }
 
 /** The bundles already in `dir`, for the named actions; fails on a missing one. */
-export async function readBundles(dir: string, actions: readonly string[]): Promise<ActionBundle[]> {
+export async function readBundles(
+  dir: string,
+  actions: readonly string[],
+): Promise<ActionBundle[]> {
   const bundles: ActionBundle[] = [];
   for (const action of actions) {
     const file = join(dir, `${action}.js`);
@@ -148,7 +159,8 @@ function trimmedDependencies(): Plugin {
         namespace: 'whiskpool-stub',
       }));
       pluginBuild.onLoad({ filter: /.*/, namespace: 'whiskpool-stub' }, () => {
-        const message = 'the Amazon RDS SSL profile is not part of this bundle: give ssl.ca instead';
+        const message =
+          'the Amazon RDS SSL profile is not part of this bundle: give ssl.ca instead';
         return { contents: `throw new Error(${JSON.stringify(message)});`, loader: 'js' };
       });
       pluginBuild.onLoad({ filter: dialects }, (args) => {
@@ -171,7 +183,8 @@ async function buildFromCommandLine() {
   for (const bundle of bundles) {
     const flag = bundle.bytes > BUNDLE_BUDGET_BYTES ? '  over the 2 MiB budget' : '';
     if (flag) over += 1;
-    process.stdout.write(`${bundle.file}  ${formatSize(bundle.bytes)}  ${bundle.bytes} bytes${flag}\n`);
+    const size = `${formatSize(bundle.bytes)}  ${bundle.bytes} bytes`;
+    process.stdout.write(`${bundle.file}  ${size}${flag}\n`);
   }
   if (over > 0) process.exitCode = 1;
 }

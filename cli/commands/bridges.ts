@@ -57,13 +57,17 @@ export function registerBridgeCommands(program: Command) {
     .description('run the actions locally behind an OpenWhisk-compatible API')
     .option('--port <port>', 'port on 127.0.0.1 (0: a free one)', parsePort, 0)
     .requiredOption('--auth <key>', 'API key callers must present', process.env.WHISKPOOL_OW_AUTH)
-    .action(async (options: { port: number; auth: string }) => {
+    .option('--proxy', "run each action's bundle in containers, as OpenWhisk does (slower)")
+    .option('--bundles <dir>', 'prebuilt bundles for --proxy (default: build them now)')
+    .action(async (options: { port: number; auth: string; proxy?: boolean; bundles?: string }) => {
       const global = program.opts<GlobalOptions>();
       await runLocalHost({
         port: options.port,
         apiKey: options.auth,
         settings: actionSettings(await readConfig(global)),
         reload: { source: configSource(global), settingsOf: actionSettings },
+        mode: options.proxy ? 'proxy' : 'in-process',
+        bundleDir: options.bundles,
       });
     });
 }

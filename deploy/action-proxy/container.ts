@@ -135,7 +135,8 @@ export async function startContainer(options: ContainerOptions): Promise<ActionC
     try {
       parsed = JSON.parse(text);
     } catch {
-      parsed = { error: `the container answered something that is not JSON: ${text.slice(0, 200)}` };
+      const start = text.slice(0, 200);
+      parsed = { error: `the container answered something that is not JSON: ${start}` };
     }
     // Only a failed init ends a log; a successful one's output belongs to the first run.
     const marked = path === '/run' || response.status === 502;

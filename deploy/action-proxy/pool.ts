@@ -22,6 +22,9 @@ export interface RunContext {
   apiKey?: string;
 }
 
+/** Containers one action may have at once unless the pool is told otherwise. */
+export const DEFAULT_MAX_CONTAINERS = 4;
+
 export interface ContainerPoolOptions {
   /** Containers one action may have at once; invocations beyond their slots wait. */
   maxContainersPerAction?: number;
@@ -36,7 +39,11 @@ export interface ContainerPoolOptions {
 }
 
 export interface ContainerPool {
-  run(action: DeployedAction, params: Record<string, unknown>, context: RunContext): Promise<RunOutcome>;
+  run(
+    action: DeployedAction,
+    params: Record<string, unknown>,
+    context: RunContext,
+  ): Promise<RunOutcome>;
   /** Containers running now, per action name. */
   containers(): Record<string, number>;
   stop(): Promise<void>;
@@ -62,7 +69,7 @@ interface ActionSlots {
  * developer error.
  */
 export function createContainerPool(options: ContainerPoolOptions = {}): ContainerPool {
-  const maxContainers = options.maxContainersPerAction ?? 4;
+  const maxContainers = options.maxContainersPerAction ?? DEFAULT_MAX_CONTAINERS;
   const idleMs = options.idleMs ?? 60_000;
   const byAction = new Map<string, ActionSlots>();
   let stopped = false;
@@ -95,7 +102,10 @@ export function createContainerPool(options: ContainerPoolOptions = {}): Contain
       );
       for (const old of retired) void discard(entry, old);
       const free = entry.slots.find(
-        (s) => s.digest === action.digest && s.inFlight < action.limits.concurrency && s.container.alive(),
+        (s) =>
+          s.digest === action.digest &&
+          s.inFlight < action.limits.concurrency &&
+          s.container.alive(),
       );
       if (free) {
         free.inFlight += 1;
@@ -131,7 +141,11 @@ export function createContainerPool(options: ContainerPoolOptions = {}): Contain
           },
           action.limits.timeoutMs,
         )
-        .catch((error: unknown) => ({ status: 0, body: { error: (error as Error).message }, logs: [] }));
+        .catch((error: unknown) => ({
+          status: 0,
+          body: { error: (error as Error).message },
+          logs: [],
+        }));
       if (init.status !== 200) {
         await container.stop();
         throw new InitFailed(errorText(init.body, 'initialization failed'), init.logs);

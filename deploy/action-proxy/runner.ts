@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -26,7 +26,9 @@ export function createActionProxy(options: ActionProxyOptions): Server {
   let running = 0;
 
   async function init(body: unknown): Promise<[number, unknown]> {
-    if (main || initializing) return [403, { error: 'Cannot initialize the action more than once.' }];
+    if (main || initializing) {
+      return [403, { error: 'Cannot initialize the action more than once.' }];
+    }
     const parsed = InitBody.safeParse(body);
     if (!parsed.success) return [403, { error: 'Missing main/no code to execute.' }];
     initializing = true;
@@ -102,9 +104,10 @@ export function createActionProxy(options: ActionProxyOptions): Server {
     let payload: unknown;
     try {
       const body = await readJson(request);
-      if (request.method === 'POST' && request.url === '/init') [status, payload] = await init(body);
-      else if (request.method === 'POST' && request.url === '/run') [status, payload] = await run(body);
-      else [status, payload] = [404, { error: `no such endpoint: ${request.method} ${request.url}` }];
+      const endpoint = `${request.method} ${request.url}`;
+      if (endpoint === 'POST /init') [status, payload] = await init(body);
+      else if (endpoint === 'POST /run') [status, payload] = await run(body);
+      else [status, payload] = [404, { error: `no such endpoint: ${endpoint}` }];
     } catch (error) {
       [status, payload] = [400, { error: `unreadable request: ${describe(error)}` }];
     }
@@ -113,7 +116,8 @@ export function createActionProxy(options: ActionProxyOptions): Server {
     try {
       text = JSON.stringify(payload);
     } catch (error) {
-      [status, text] = [502, JSON.stringify({ error: `The result is not JSON: ${describe(error)}` })];
+      status = 502;
+      text = JSON.stringify({ error: `The result is not JSON: ${describe(error)}` });
     }
     response.writeHead(status, {
       'content-type': 'application/json',
@@ -135,6 +139,7 @@ function load(name: string, code: string, binary: boolean, mainName: string): Ac
   }
 
   const dir = mkdtempSync(join(tmpdir(), 'whiskpool-action-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, `${name.replace(/[^\w.-]+/g, '_')}.cjs`);
   writeFileSync(file, source);
   const exported = createRequire(file)(file) as Record<string, unknown>;

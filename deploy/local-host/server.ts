@@ -2,13 +2,14 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import type { ActionResult } from '../../lib/actions/result.ts';
 import type { Logger } from '../../lib/log.ts';
+import { activationRecord } from '../action-proxy/activation.ts';
+import type { ActionRunner } from './runners.ts';
 
-export type ActionMain = (params: Record<string, unknown>) => Promise<ActionResult>;
+export type { ActionMain } from './runners.ts';
 
 export interface LocalHostOptions {
-  actions: Record<string, ActionMain>;
+  runner: ActionRunner;
   /** `uuid:key`, as OpenWhisk's API keys are. */
   apiKey: string;
   /** The package's default parameters, merged under each invocation's own. */
@@ -54,14 +55,13 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     }
 
     const name = decodeURIComponent(match[3] ?? '');
-    const main = options.actions[name];
-    if (!main) {
+    if (!options.runner.names().includes(name)) {
       reply(response, 404, { error: `The requested resource does not exist: action ${name}` });
       return;
     }
 
     const params = (await readJson(request)) as Record<string, unknown>;
-    const activation = await run(name, main, { ...options.defaultParams(), ...params });
+    const activation = await run(name, { ...options.defaultParams(), ...params });
     const blocking = url.searchParams.get('blocking') === 'true';
     if (!blocking) {
       reply(response, 202, { activationId: activation.activationId });
@@ -70,31 +70,20 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     reply(response, activation.response.success ? 200 : 502, activation);
   }
 
-  async function run(name: string, main: ActionMain, params: Record<string, unknown>) {
+  async function run(name: string, params: Record<string, unknown>) {
     const activationId = randomBytes(16).toString('hex');
     const start = Date.now();
-    let result: ActionResult;
-    let status: 'success' | 'application error' | 'action developer error';
-    try {
-      result = await main(params);
-      status = result.error ? 'application error' : 'success';
-    } catch (error) {
-      // OpenWhisk records a rejected promise as an application error carrying the error.
-      result = { error: { code: 'WP_ACTION_FAILED', message: String(error), retryable: true } };
-      status = 'application error';
-    }
-    const end = Date.now();
-    return {
+    const outcome = await options.runner.run(name, params, activationId);
+    return activationRecord({
       activationId,
-      name,
       namespace: '_',
+      path: name,
+      subject: 'whiskpool',
       start,
-      end,
-      duration: end - start,
-      response: { result, status, success: status === 'success' },
-      logs: [],
-      annotations: [],
-    };
+      end: Date.now(),
+      outcome,
+      kind: 'nodejs:20',
+    });
   }
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));

@@ -28,7 +28,9 @@ export interface MariaDbOptions {
  * system MariaDB: its own port, socket and pid file, and no option files read.
  */
 export async function startMariaDb(options: MariaDbOptions): Promise<MariaDbService> {
-  if (options.port === 3306) throw new Error('refusing port 3306: it belongs to the system MariaDB');
+  if (options.port === 3306) {
+    throw new Error('refusing port 3306: it belongs to the system MariaDB');
+  }
   const data = join(options.dataDir, 'data');
   const socket = join(options.dataDir, 'mariadbd.sock');
   mkdirSync(options.dataDir, { recursive: true });

@@ -68,14 +68,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     dataDir: pool.dir,
     log: options.log,
     standIns: true,
-    submitter: { rate: 5, builds: options.builds, relaunchLost: 5 },
+    // Every kill of gearmand loses the builds queued in it; like Zuul, the submitter submits
+    // them again, as often as it takes.
+    submitter: { rate: 5, builds: options.builds, relaunchLost: 1000 },
     bootDelayMs: 50,
     buildDurationMs: 300,
     gearmanPollMs: 250,
   });
+  let submitterDone = false;
   stack.submitter?.onLine((line) => {
     const build = line.build as { uuid?: string; outcome?: string } | undefined;
     if (build?.outcome === 'complete' && build.uuid) completed.add(build.uuid);
+    if ('summary' in line) submitterDone = true;
   });
   const db = openDatabase({ url: pool.databaseUrl });
 
@@ -97,7 +101,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       }
     };
 
-    while (completed.size < options.builds && Date.now() < deadline) {
+    while (completed.size < options.builds && !submitterDone && Date.now() < deadline) {
       overQuota += (await heldServers(pool)) > MAX_SERVERS ? 1 : 0;
       for (const name of [...down]) await restart(name);
       if (Date.now() >= nextKill) {

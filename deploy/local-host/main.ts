@@ -12,6 +12,7 @@ import { announceReady, untilSignalled } from '../../lib/process/signals.ts';
 import { Subject } from '../../lib/events/subjects.ts';
 import { buildBundles, readBundles } from '../bundle.ts';
 import { startAlarms } from './alarms.ts';
+import { imageUpdateAlarm } from './image-alarm.ts';
 import { liveSettings, type SettingsReload } from './live-settings.ts';
 import { inProcessRunner, proxyRunner, type ActionMain, type ActionRunner } from './runners.ts';
 import { startLocalHost } from './server.ts';
@@ -58,6 +59,7 @@ export async function runLocalHost(options: LocalHostRun) {
           event: { reason: 'cron cleanup', at: Date.now() },
         }),
       },
+      imageUpdateAlarm(settings),
     ],
     runnerMains(runner),
     defaultParams,

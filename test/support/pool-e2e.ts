@@ -31,6 +31,8 @@ interface SimBuild {
 
 /** What differs between runs of the end-to-end suite: the database and how actions run. */
 export interface PoolVariant {
+  /** Why this variant cannot run here, as node:test's `skip` takes it. */
+  skip?: string | false;
   /** The pool's database URL; the test's own SQLite file when absent. */
   database?(): Promise<string>;
   /** Runs once the configuration is written, before the stack starts; adds stack options. */
@@ -46,7 +48,7 @@ export interface PoolVariant {
  * way of running it must pass.
  */
 export function describePoolEndToEnd(title: string, variant: PoolVariant = {}) {
-  describe(title, { timeout: 300_000 }, () => {
+  describe(title, { timeout: 300_000, skip: variant.skip }, () => {
     let pool: TestPool;
     let stack: LocalStack;
     let db: Database;

@@ -108,7 +108,9 @@ describe('the container pool', () => {
 
   it('stops every container when it stops', async () => {
     const pool = createContainerPool({ maxContainersPerAction: 2 });
-    const runs = await Promise.all([1, 2].map(() => pool.run(action(), { sleepMs: 200 }, context())));
+    const runs = await Promise.all(
+      [1, 2].map(() => pool.run(action(), { sleepMs: 200 }, context())),
+    );
     await pool.stop();
     for (const pid of runs.map((r) => Number(r.result.pid))) {
       assert.throws(() => process.kill(pid, 0), 'the container process is gone');

@@ -41,7 +41,7 @@ describe('the action proxy', () => {
     assert.deepEqual([run.status, run.body], [200, { a: 1, nested: { b: [true, null] } }]);
   });
 
-  it('copies every run field but value into __OW_ variables, and init env into the environment', async () => {
+  it('copies every run field but value into __OW_ variables, init env into the env', async () => {
     const c = await container();
     await c.init({ value: { main: 'main', code: ENVIRONMENT, env: { GREETING: 'hej' } } }, 5000);
     const run = await c.run(
@@ -87,7 +87,8 @@ describe('the action proxy', () => {
   it('refuses a second init and keeps the first code', async () => {
     const c = await container();
     await c.init({ value: { main: 'main', code: IDENTITY } }, 5000);
-    const again = await c.init({ value: { main: 'main', code: 'exports.main = () => ({x: 1})' } }, 5000);
+    const other = 'exports.main = () => ({x: 1})';
+    const again = await c.init({ value: { main: 'main', code: other } }, 5000);
     assert.equal(again.status, 403);
     assert.match(String((again.body as { error: string }).error), /more than once/);
     assert.deepEqual((await c.run({ value: { y: 2 } }, 5000)).body, { y: 2 });
@@ -95,7 +96,8 @@ describe('the action proxy', () => {
 
   it('takes an entry point other than main, exported or global', async () => {
     const exported = await container();
-    await exported.init({ value: { main: 'niam', code: 'exports.niam = () => ({ ok: 1 })' } }, 5000);
+    const niam = 'exports.niam = () => ({ ok: 1 })';
+    await exported.init({ value: { main: 'niam', code: niam } }, 5000);
     assert.deepEqual((await exported.run({ value: {} }, 5000)).body, { ok: 1 });
 
     const global = await container();
@@ -137,7 +139,7 @@ describe('the action proxy', () => {
     assert.match(String((run.body as { error: string }).error), /dictionary/);
   });
 
-  it('turns a rejected promise into an error result, and a synchronous throw into a 502', async () => {
+  it('turns a rejected promise into an error result, a synchronous throw into a 502', async () => {
     const rejecting = await container();
     const rejects = 'exports.main = async () => { throw new Error("boom") }';
     await rejecting.init({ value: { main: 'main', code: rejects } }, 5000);

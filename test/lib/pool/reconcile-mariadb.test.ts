@@ -20,16 +20,17 @@ targets:
   - name: test-jenkins
     hostname: '{label.name}-{node_id}'
 labels:
-${LABELS.map((l) => `  - {name: ${l}, image: ${l}, min-ready: 2, providers: [{name: test-cloud}]}`).join('\n')}
+${LABELS.map((l) => `  - {name: ${l}, image: ${l}, min-ready: 2, providers: [{name: cloud}]}`)
+  .join('\n')}
 providers:
-  - name: test-cloud
+  - name: cloud
     auth-url: http://127.0.0.1:9/identity/v3
     username: nodepoolmanager
     password: test-cloud-password
     project-name: contintcloud
     max-servers: ${MAX_SERVERS}
     images:
-${LABELS.map((l) => `      - {name: ${l}, base-image: ${l}, min-ram: 0, private-key: /dev/null}`).join('\n')}
+${LABELS.map((l) => `      - {name: ${l}, base-image: ${l}, min-ram: 0}`).join('\n')}
 `;
 
 describe('allocation on MariaDB under concurrency', { skip }, () => {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 
 import mysql from 'mysql2/promise';
 
@@ -38,7 +38,7 @@ export async function startMariaDb(options: MariaDbOptions): Promise<MariaDbServ
 
   const child = startChild({
     name: 'mariadbd',
-    command: 'mariadbd',
+    command: findMariaDbCommand('mariadbd') ?? 'mariadbd',
     args: [
       // Must come first: no /etc/mysql option file may point this server elsewhere.
       '--no-defaults',
@@ -103,6 +103,18 @@ async function lockDownRoot(service: MariaDbService) {
   }
 }
 
+/**
+ * Where Debian put a MariaDB program: the server lives in /usr/sbin, which is not on every
+ * user's PATH. Undefined when it is not installed.
+ */
+export function findMariaDbCommand(name: string): string | undefined {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin'];
+  return dirs
+    .filter((dir) => dir !== '')
+    .map((dir) => join(dir, name))
+    .find((path) => existsSync(path));
+}
+
 async function installDataDir(data: string, dir: string) {
   const args = [
     '--no-defaults',
@@ -113,7 +125,8 @@ async function installDataDir(data: string, dir: string) {
   ];
   const log = join(dir, 'install.log');
   const code = await new Promise<number | null>((resolve) => {
-    const child = spawn('mariadb-install-db', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const command = findMariaDbCommand('mariadb-install-db') ?? 'mariadb-install-db';
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => chunks.push(c));
     child.stderr.on('data', (c: Buffer) => chunks.push(c));

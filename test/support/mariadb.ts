@@ -2,9 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 
-import { startMariaDb, type MariaDbService } from '../../deploy/services/mariadb.ts';
+import {
+  findMariaDbCommand,
+  startMariaDb,
+  type MariaDbService,
+} from '../../deploy/services/mariadb.ts';
 import { freePort } from './ports.ts';
 
 /**
@@ -12,9 +15,7 @@ import { freePort } from './ports.ts';
  * installs the server, so there a missing server is a failure, not a skip.
  */
 export function mariadbSkip(): string | false {
-  const found = ['mariadbd', 'mariadb-install-db'].every(
-    (command) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0,
-  );
+  const found = ['mariadbd', 'mariadb-install-db'].every((name) => findMariaDbCommand(name));
   if (found) return false;
   if (process.env.WHISKPOOL_WITH_MARIADB === '1') {
     throw new Error('WHISKPOOL_WITH_MARIADB=1 but mariadbd is not installed');

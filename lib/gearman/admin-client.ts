@@ -7,7 +7,8 @@ import { parseStatus, type GearmanStatus } from './status.ts';
 /** A status reply this long is not one gearmand would send; stop reading rather than grow. */
 const MAX_REPLY_BYTES = 16 * 1024 * 1024;
 
-const CLOSING_LINE = /(^|\n)\.\r?\n/;
+/** The line that ends the reply, without its `\n`. */
+const CLOSING_LINE = /^\.\r?$/;
 
 /**
  * Asks one Gearman server for its admin `status` and parses the reply. Any failure to get a
@@ -20,6 +21,10 @@ export function fetchStatus(host: string, port: number, timeoutMs: number) {
     let text = '';
     let size = 0;
     let settled = false;
+    // Where the current line starts and how far line breaks were looked for: each byte is
+    // looked at once, so a garbage reply of one endless line costs no more than a good one.
+    let lineStart = 0;
+    let scanned = 0;
 
     const socket = connect({ host, port });
     const timer = setTimeout(
@@ -49,18 +54,23 @@ export function fetchStatus(host: string, port: number, timeoutMs: number) {
     socket.on('close', () => fail('connection closed before the closing "." line'));
 
     socket.on('data', (chunk: Buffer) => {
-      // The closing line can only begin after the last line break already read.
-      const searchFrom = Math.max(0, text.lastIndexOf('\n'));
       text += decoder.write(chunk);
       size += chunk.length;
       if (size > MAX_REPLY_BYTES) {
         fail(`reply passed ${MAX_REPLY_BYTES} bytes without the closing "." line`);
         return;
       }
+      if (settled) return;
 
-      if (settled || !CLOSING_LINE.test(text.slice(searchFrom))) return;
-      finish();
-      resolve(parseStatus(text));
+      for (let end = text.indexOf('\n', scanned); end !== -1; end = text.indexOf('\n', end + 1)) {
+        if (CLOSING_LINE.test(text.slice(lineStart, end))) {
+          finish();
+          resolve(parseStatus(text));
+          return;
+        }
+        lineStart = end + 1;
+      }
+      scanned = text.length;
     });
   });
 }

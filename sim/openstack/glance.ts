@@ -21,7 +21,12 @@ export class Glance {
     if (id !== undefined && parts.length === 3) {
       const at = this.options.images.findIndex((candidate) => candidate.id === id);
       const image = this.options.images[at];
-      if (!image) throw glanceFailure(404, 'Not Found', `No image found with ID ${id}`);
+      if (!image) {
+        const detail = request.method === 'DELETE'
+          ? `Failed to find image ${id} to delete`
+          : `No image found with ID ${id}`;
+        throw glanceFailure(404, 'Not Found', detail);
+      }
       if (request.method === 'DELETE') {
         this.options.images.splice(at, 1);
         this.options.log?.info({ image: id }, 'sim: image deleted');
@@ -77,7 +82,8 @@ function imageView(image: Required<SimImage>) {
     min_ram: image.minRam,
     protected: false,
     checksum: null,
-    owner: null,
+    owner: image.owner,
+    os_hidden: false,
     size: null,
     virtual_size: null,
     schema: '/v2/schemas/image',

@@ -32,7 +32,6 @@ const NOVA_FAULT_NAMES: Record<number, string> = {
   403: 'forbidden',
   404: 'itemNotFound',
   405: 'badMethod',
-  406: 'notAcceptable',
   409: 'conflictingRequest',
   413: 'overLimit',
   429: 'overLimit',

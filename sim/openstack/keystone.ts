@@ -75,11 +75,17 @@ export class Keystone {
 
     const tokenBody: Record<string, unknown> = {
       methods: ['password'],
-      user: { domain: DEFAULT_DOMAIN, id: this.userId, name: this.options.username },
+      user: {
+        domain: DEFAULT_DOMAIN,
+        id: this.userId,
+        name: this.options.username,
+        password_expires_at: null,
+      },
       audit_ids: [randomBytes(16).toString('base64url').slice(0, 22)],
       expires_at: keystoneTime(expiresAt),
       issued_at: keystoneTime(now),
       is_domain: false,
+      // Keystone of 2016 still sent it, and the API reference samples show it.
       extras: {},
     };
     if (projectScope) {
@@ -101,6 +107,7 @@ export class Keystone {
       'Unauthorized',
       'The request you have made requires authentication.',
     );
+    refused.headers['WWW-Authenticate'] = `Keystone uri="${this.roots.origin}/identity/v3"`;
     const auth = isRecord(body) && isRecord(body.auth) ? body.auth : undefined;
     const identity = auth && isRecord(auth.identity) ? auth.identity : undefined;
     if (!auth || !identity) {

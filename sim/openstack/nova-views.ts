@@ -1,14 +1,33 @@
 import type { SimFlavor } from './options.ts';
 import type { SimServer } from './servers.ts';
 
-/** Nova's server view at the fields and names of its API reference samples. */
-export function serverView(server: SimServer, base: string, projectId: string, userId: string) {
+/** Fields the server view gained with later microversions. */
+export interface ViewFields {
+  /** 2.19 */
+  description: boolean;
+  /** 2.26 */
+  tags: boolean;
+}
+
+/**
+ * Nova's server view with every field of its API reference samples (the admin-only
+ * `OS-EXT-SRV-ATTR` ones included), and, as Nova does, without security groups or addresses
+ * for a server that has no network.
+ */
+export function serverView(
+  server: SimServer,
+  base: string,
+  projectId: string,
+  userId: string,
+  fields: ViewFields,
+) {
   const booted = server.status === 'ACTIVE' || server.taskState === 'deleting';
+  const networked = server.networkNames.length > 0;
   const view: Record<string, unknown> = {
     id: server.id,
     name: server.name,
     status: server.status,
-    addresses: booted ? addresses(server) : {},
+    addresses: booted && networked ? addresses(server) : {},
     created: server.created,
     updated: server.updated,
     flavor: {
@@ -24,7 +43,6 @@ export function serverView(server: SimServer, base: string, projectId: string, u
     accessIPv6: '',
     config_drive: server.configDrive ? 'True' : '',
     progress: server.status === 'BUILD' ? 0 : 100,
-    security_groups: [{ name: 'default' }],
     tenant_id: projectId,
     user_id: userId,
     locked: false,
@@ -40,6 +58,9 @@ export function serverView(server: SimServer, base: string, projectId: string, u
     'OS-SRV-USG:terminated_at': null,
     'os-extended-volumes:volumes_attached': [],
   };
+  if (networked) view.security_groups = [{ name: 'default' }];
+  if (fields.description) view.description = null;
+  if (fields.tags) view.tags = [];
   if (server.fault) view.fault = server.fault;
   return view;
 }
@@ -67,8 +88,8 @@ export function flavorView(flavor: SimFlavor, base: string, detail: boolean) {
 }
 
 /**
- * Every simulated server is reached on 127.0.0.1, reported on the first network it asked for
- * (`public` by default), each with its own SSH port in the metadata.
+ * Every simulated server with a network is reached on 127.0.0.1, reported on the first
+ * network it has, each with its own SSH port in the metadata.
  */
 function addresses(server: SimServer) {
   const [first = 'public'] = server.networkNames;

@@ -1,13 +1,22 @@
 import type { ServerResponse } from 'node:http';
 import type { FaultSwitch } from './faults.ts';
-import { isRecord, novaFailure, readJson, sendEmpty, sendJson, type SimRequest } from './http.ts';
+import {
+  HttpFailure,
+  isRecord,
+  novaFailure,
+  readJson,
+  sendEmpty,
+  sendJson,
+  type SimRequest,
+} from './http.ts';
 import { flavorView, serverLinks, serverView } from './nova-views.ts';
 import type { ResolvedOptions } from './options.ts';
 import type { NewServer, ServerFleet, SimServer } from './servers.ts';
 import type { Snapshots } from './snapshots.ts';
 
 const MIN_VERSION = [2, 1] as const;
-const MAX_VERSION = [2, 90] as const;
+/** Zed's, the release whose Nova the stand-in is checked against. */
+const MAX_VERSION = [2, 93] as const;
 
 /** Nova compute API v2.1 over the simulated fleet. */
 export class Nova {
@@ -20,26 +29,35 @@ export class Nova {
   ) {}
 
   async handle(request: SimRequest, response: ServerResponse): Promise<void> {
-    const version = microversion(request);
+    // Nova names the version it answers with on every answer, errors included; a version it
+    // refuses is named as it was asked for.
+    const asked = askedVersion(request);
+    const named = asked === undefined ? MIN_VERSION.join('.') : asked;
     const headers = {
-      'X-OpenStack-Nova-API-Version': version.join('.'),
-      'OpenStack-API-Version': `compute ${version.join('.')}`,
+      'X-OpenStack-Nova-API-Version': named === 'latest' ? MAX_VERSION.join('.') : named,
+      'OpenStack-API-Version': `compute ${named === 'latest' ? MAX_VERSION.join('.') : named}`,
       Vary: 'OpenStack-API-Version, X-OpenStack-Nova-API-Version',
     };
 
-    const injected = this.faults.fire('novaErrors');
-    if (injected) {
-      throw novaFailure(
-        injected.status ?? 500,
-        'Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and ' +
-          "attach the Nova API log if possible.\n<class 'oslo_db.exception.DBConnectionError'>",
-      );
-    }
+    try {
+      const version = microversion(asked);
+      const injected = this.faults.fire('novaErrors');
+      if (injected) {
+        throw novaFailure(
+          injected.status ?? 500,
+          'Unexpected API Error. Please report this at http://bugs.launchpad.net/nova/ and ' +
+            "attach the Nova API log if possible.\n<class 'oslo_db.exception.DBConnectionError'>",
+        );
+      }
 
-    const reply = await this.route(request, version);
-    if (reply.status === 204 || reply.body === undefined) {
-      sendEmpty(response, reply.status, { ...headers, ...reply.headers });
-    } else sendJson(response, reply.status, reply.body, { ...headers, ...reply.headers });
+      const reply = await this.route(request, version);
+      if (reply.status === 204 || reply.body === undefined) {
+        sendEmpty(response, reply.status, { ...headers, ...reply.headers });
+      } else sendJson(response, reply.status, reply.body, { ...headers, ...reply.headers });
+    } catch (error) {
+      if (error instanceof HttpFailure) Object.assign(error.headers, headers, error.headers);
+      throw error;
+    }
   }
 
   private async route(request: SimRequest, version: readonly number[]): Promise<Reply> {
@@ -49,13 +67,15 @@ export class Nova {
 
     if (parts.length === 0 && method === 'GET') return ok({ version: versionDocument(request) });
     if (first === 'servers') {
-      if (parts.length === 1 && method === 'GET') return this.list(request, false);
+      if (parts.length === 1 && method === 'GET') return this.list(request, false, version);
       if (second === 'detail' && parts.length === 2 && method === 'GET') {
-        return this.list(request, true);
+        return this.list(request, true, version);
       }
       if (parts.length === 1 && method === 'POST') return this.create(request, version);
       if (second !== undefined && parts.length === 2) {
-        if (method === 'GET') return ok({ server: this.view(this.find(second), request) });
+        if (method === 'GET') {
+          return ok({ server: this.view(this.find(second), request, version) });
+        }
         if (method === 'DELETE') return this.remove(this.find(second));
       }
       if (second !== undefined && third === 'metadata') {
@@ -79,7 +99,7 @@ export class Nova {
     throw novaFailure(404, 'The resource could not be found.');
   }
 
-  private list(request: SimRequest, detail: boolean): Reply {
+  private list(request: SimRequest, detail: boolean, version: readonly number[]): Reply {
     const status = request.query.get('status')?.toUpperCase();
     const name = request.query.get('name');
     const nameMatch = name ? namePattern(name) : undefined;
@@ -90,7 +110,7 @@ export class Nova {
 
     const page = paginate(all, request, this.options.novaPageSize, (server) => server.id);
     const servers = page.items.map((server) =>
-      detail ? this.view(server, request) : { id: server.id, name: server.name,
+      detail ? this.view(server, request, version) : { id: server.id, name: server.name,
         links: serverLinks(server.id, request.base) },
     );
     const body: Record<string, unknown> = { servers };
@@ -150,7 +170,7 @@ export class Nova {
     if (!image) throw badRequest('Can not find requested image');
     if (image.status !== 'active') throw badRequest(`Image ${imageRef} is not active.`);
     const flavor = this.options.flavors.find((f) => f.id === String(server.flavorRef ?? ''));
-    if (!flavor) throw badRequest('Invalid flavorRef provided.');
+    if (!flavor) throw badRequest(`Flavor ${String(server.flavorRef ?? '')} could not be found.`);
 
     const metadata = validateMetadata(server.metadata);
     const zone = server.availability_zone;
@@ -165,22 +185,33 @@ export class Nova {
       metadata,
       availabilityZone: zone === undefined ? (this.options.availabilityZones[0] ?? 'nova')
         : String(zone),
-      networkNames: this.networkNames(server.networks, version),
+      networkNames: this.networkNames(server.networks, version, server),
       keyName: typeof server.key_name === 'string' ? server.key_name : null,
       configDrive: server.config_drive === true || server.config_drive === 'True',
     };
   }
 
-  private networkNames(networks: unknown, version: readonly number[]): string[] {
+  private networkNames(
+    networks: unknown,
+    version: readonly number[],
+    server: Record<string, unknown>,
+  ): string[] {
     const atLeast237 = compare(version, [2, 37]) >= 0;
+    // Left to the cloud, a server gets its default network; `none` gets no network at all.
+    const cloudsChoice = this.options.networks.slice(0, 1).map((network) => network.name);
     if (networks === undefined) {
-      if (atLeast237) throw badRequest("Invalid input for field/attribute server. Value: " +
-        "'networks' is a required property");
-      return [];
+      if (atLeast237) {
+        throw badRequest('Invalid input for field/attribute server. ' +
+          `Value: ${pythonRepr(server)}. 'networks' is a required property`);
+      }
+      return cloudsChoice;
     }
     if (networks === 'none' || networks === 'auto') {
-      if (!atLeast237) throw badRequest("Invalid input for field/attribute networks.");
-      return [];
+      if (!atLeast237) {
+        throw badRequest(`Invalid input for field/attribute networks. Value: ${networks}. ` +
+          `'${networks}' is not of type 'array'`);
+      }
+      return networks === 'auto' ? cloudsChoice : [];
     }
     if (!Array.isArray(networks)) throw badRequest('Invalid input for field/attribute networks.');
 
@@ -224,16 +255,19 @@ export class Nova {
       name,
       metadata,
       projectId: this.options.projectId,
+      projectName: this.options.projectName,
       userId: this.userId,
+      userName: this.options.username,
     });
     this.options.log?.info({ server: server.id, image: image.id }, 'sim: snapshot started');
 
-    // From 2.45 the id is in the body; before, only the Location header names the image.
+    // From 2.45 the id is in the body; before, only the Location header names the image, in
+    // Nova's words: Glance's endpoint with the v1 path, whatever API version Glance speaks.
     if (compare(version, [2, 45]) >= 0) return { status: 202, body: { image_id: image.id } };
     const imageBase = request.base.replace(/\/compute\/v2\.1$/, '/image');
     return {
       status: 202,
-      headers: { Location: `${imageBase}/v2/images/${image.id}` },
+      headers: { Location: `${imageBase}/images/${image.id}` },
     };
   }
 
@@ -328,8 +362,11 @@ export class Nova {
     return server;
   }
 
-  private view(server: SimServer, request: SimRequest) {
-    return serverView(server, request.base, this.options.projectId, this.userId);
+  private view(server: SimServer, request: SimRequest, version: readonly number[]) {
+    return serverView(server, request.base, this.options.projectId, this.userId, {
+      description: compare(version, [2, 19]) >= 0,
+      tags: compare(version, [2, 26]) >= 0,
+    });
   }
 }
 
@@ -362,27 +399,58 @@ function namePattern(name: string): RegExp {
   }
 }
 
+/** Nova's JSON schema for metadata, with the words its validator uses. */
 function validateMetadata(value: unknown): Record<string, string> {
   if (value === undefined) return {};
-  if (!isRecord(value)) throw badRequest('Invalid input for field/attribute metadata.');
+  if (!isRecord(value)) {
+    throw badRequest(`Invalid input for field/attribute metadata. Value: ${pythonRepr(value)}. ` +
+      `${pythonRepr(value)} is not of type 'object'`);
+  }
 
   const metadata: Record<string, string> = {};
   for (const [key, item] of Object.entries(value)) {
-    if (typeof item !== 'string' || key.length < 1 || key.length > 255 || item.length > 255) {
-      throw badRequest(`Invalid input for field/attribute metadata. Value: ${key}`);
+    if (!/^[a-zA-Z0-9-_:. ]{1,255}$/.test(key)) {
+      throw badRequest(`Invalid input for field/attribute metadata. Value: ${pythonRepr(value)}. ` +
+        `${pythonRepr(key)} does not match any of the regexes: '^[a-zA-Z0-9-_:. ]{1,255}$'`);
+    }
+    if (typeof item !== 'string') {
+      throw badRequest(`Invalid input for field/attribute ${key}. Value: ${pythonRepr(item)}. ` +
+        `${pythonRepr(item)} is not of type 'string'`);
+    }
+    if (item.length > 255) {
+      throw badRequest(`Invalid input for field/attribute ${key}. Value: ${item}. ` +
+        `${pythonRepr(item)} is too long`);
     }
     metadata[key] = item;
   }
   return metadata;
 }
 
-/** The requested microversion; a missing header means the base version 2.1. */
-function microversion(request: SimRequest): readonly number[] {
+/** A JSON value as Python prints it, which is how Nova's validation messages quote values. */
+function pythonRepr(value: unknown): string {
+  if (value === null || value === undefined) return 'None';
+  if (value === true) return 'True';
+  if (value === false) return 'False';
+  if (typeof value === 'string') return `'${value.replaceAll("'", "\\'")}'`;
+  if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
+  if (isRecord(value)) {
+    const items = Object.entries(value).map(([k, v]) => `${pythonRepr(k)}: ${pythonRepr(v)}`);
+    return `{${items.join(', ')}}`;
+  }
+  return String(value);
+}
+
+/** The microversion as the request's headers name it, if they do. */
+function askedVersion(request: SimRequest): string | undefined {
   const modern = request.headers['openstack-api-version'];
   const legacy = request.headers['x-openstack-nova-api-version'];
   const fromModern = typeof modern === 'string'
     ? /(?:^|,)\s*compute\s+([\w.]+)/i.exec(modern)?.[1] : undefined;
-  const asked = fromModern ?? (typeof legacy === 'string' ? legacy.trim() : undefined);
+  return fromModern ?? (typeof legacy === 'string' ? legacy.trim() : undefined);
+}
+
+/** The microversion to answer with; none asked for means the base version 2.1. */
+function microversion(asked: string | undefined): readonly number[] {
   if (asked === undefined) return MIN_VERSION;
   if (asked === 'latest') return MAX_VERSION;
 
@@ -432,5 +500,8 @@ function versionDocument(request: SimRequest) {
     min_version: MIN_VERSION.join('.'),
     updated: '2013-07-23T11:33:21Z',
     links: [{ rel: 'self', href: `${request.base}/` }],
+    'media-types': [
+      { base: 'application/json', type: 'application/vnd.openstack.compute+json;version=2.1' },
+    ],
   };
 }

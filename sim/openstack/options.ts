@@ -19,6 +19,8 @@ export interface SimImage {
   minDisk?: number;
   /** Glance's custom properties; a snapshot carries its `metadata` and Nova's own keys. */
   properties?: Record<string, string>;
+  /** The project that owns the image; null for the cloud's own public images. */
+  owner?: string | null;
 }
 
 export interface SimNetwork {
@@ -137,5 +139,6 @@ export function fillImage(
     minRam: image.minRam ?? 0,
     minDisk: image.minDisk ?? 0,
     properties: { ...image.properties },
+    owner: image.owner ?? null,
   };
 }

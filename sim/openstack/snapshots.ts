@@ -8,7 +8,9 @@ export interface SnapshotRequest {
   name: string;
   metadata: Record<string, string>;
   projectId: string;
+  projectName: string;
   userId: string;
+  userName: string;
 }
 
 /**
@@ -34,14 +36,18 @@ export class Snapshots {
       createdAt: iso(new Date()),
       minRam: 0,
       minDisk: server.flavor.disk,
+      // Nova's own keys beside the caller's metadata, as Zed writes them; the project owns it.
       properties: {
         ...request.metadata,
         image_type: 'snapshot',
         instance_uuid: server.id,
         base_image_ref: server.imageId,
-        owner_id: request.projectId,
         user_id: request.userId,
+        owner_project_name: request.projectName,
+        owner_user_name: request.userName,
+        boot_roles: 'member',
       },
+      owner: request.projectId,
     };
     this.options.images.push(image);
     server.taskState = 'image_snapshot';

@@ -51,7 +51,7 @@ export class RawApi {
         name: 'sim-test',
         imageRef: images.body.images[0].id,
         flavorRef: '1',
-        networks: 'none',
+        networks: 'auto',
         ...extra,
       },
     }, version);

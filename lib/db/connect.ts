@@ -34,10 +34,11 @@ export function openDatabase(options: DatabaseOptions): Database {
       pool: {
         min: 1,
         max: 1,
-        afterCreate(conn: { pragma(sql: string): unknown }, done: (err: Error | null) => void) {
+        afterCreate(conn: SqliteConnection, done: (err: Error | null) => void) {
           conn.pragma('journal_mode = WAL');
           conn.pragma('busy_timeout = 10000');
           conn.pragma('synchronous = NORMAL');
+          reusePreparedStatements(conn);
           done(null);
         },
       },
@@ -53,6 +54,34 @@ export function openDatabase(options: DatabaseOptions): Database {
   }
 
   throw new Error(`database url must start with sqlite: or mysql://, got "${url.split(':')[0]}:"`);
+}
+
+interface SqliteConnection {
+  pragma(sql: string): unknown;
+  prepare(sql: string): unknown;
+}
+
+/** Statements kept per connection; Knex writes a few dozen distinct ones. */
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * Knex prepares every query afresh, and on better-sqlite3 preparing costs about as much CPU
+ * as running. A statement is only ever run to completion (Knex calls `all` or `run`, both
+ * synchronous), so one per SQL text can be reused; SQLite re-prepares it by itself if the
+ * schema changes under it.
+ */
+function reusePreparedStatements(conn: SqliteConnection) {
+  const prepare = conn.prepare.bind(conn);
+  const statements = new Map<string, unknown>();
+  conn.prepare = (sql: string) => {
+    let statement = statements.get(sql);
+    if (statement === undefined) {
+      if (statements.size >= STATEMENT_CACHE_SIZE) statements.clear();
+      statement = prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
 }
 
 export function isMysql(db: Database): boolean {

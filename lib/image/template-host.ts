@@ -2,7 +2,7 @@ import ssh2 from 'ssh2';
 import type { ClientErrorExtensions, SFTPWrapper } from 'ssh2';
 
 import type { Logger } from '../log.ts';
-import type { CommandResult } from '../ssh/session.ts';
+import { exec, type CommandResult } from '../ssh/session.ts';
 
 const { Client } = ssh2;
 type SshClient = InstanceType<typeof Client>;
@@ -99,31 +99,4 @@ function sessionOver(client: SshClient, username: string): TemplateSession {
     },
     close: () => client.end(),
   };
-}
-
-function exec(client: SshClient, command: string, timeoutMs: number): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`command ran past ${Math.round(timeoutMs / 1000)} s`)),
-      timeoutMs,
-    );
-
-    client.exec(command, (error, stream) => {
-      if (error) {
-        clearTimeout(timer);
-        reject(error);
-        return;
-      }
-      let stdout = '';
-      let stderr = '';
-      let exitCode = -1;
-      stream.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      stream.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      stream.on('exit', (code: number | null) => (exitCode = code ?? -1));
-      stream.on('close', () => {
-        clearTimeout(timer);
-        resolve({ exitCode, stdout, stderr });
-      });
-    });
-  });
 }

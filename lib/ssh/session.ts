@@ -62,12 +62,22 @@ export async function runCommands(target: SshTarget, commands: string[]) {
   }
 }
 
-function exec(client: Client, command: string, timeoutMs: number): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`"${command}" ran past ${timeoutMs} ms`)),
-      timeoutMs);
+/** An open SSH connection, as ssh2 gives it. */
+export type SshClient = InstanceType<typeof Client>;
 
-    client.exec(command, (error, stream) => {
+/** Runs one command on an open connection; rejects when it runs past `timeoutMs`. */
+export function exec(
+  client: SshClient,
+  command: string,
+  timeoutMs: number,
+): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`command ran past ${Math.round(timeoutMs / 1000)} s`)),
+      timeoutMs,
+    );
+
+    client.exec(command, (error: Error | undefined, stream: ssh2.ClientChannel) => {
       if (error) {
         clearTimeout(timer);
         reject(error);

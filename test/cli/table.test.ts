@@ -52,6 +52,7 @@ describe('list output', () => {
     build: null,
     comment: null,
     error: null,
+    checkedAt: null,
   };
 
   it("prints Nodepool's columns in Nodepool's order", () => {

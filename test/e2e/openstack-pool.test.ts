@@ -50,9 +50,9 @@ describe('the pool on a real OpenStack control plane', {
     if ('skip' in cloud) return;
     pool = await writeRealCloudPool(cloud, { label: LABEL, minReady: MIN_READY,
       maxServers: MAX_SERVERS });
-    nova = createOpenStackProvider({ name: 'control-plane', authUrl: cloud.authUrl,
-      username: cloud.username, password: cloud.password, projectName: cloud.projectName,
-      regionName: cloud.regionName }, log);
+    const { username, password, projectName } = cloud.poolProject;
+    nova = createOpenStackProvider({ name: 'control-plane', authUrl: cloud.authUrl, username,
+      password, projectName, regionName: cloud.regionName }, log);
 
     const { config } = await loadConfig(pool.configPath);
     // The cloud is the real one: only gearmand, NATS, the actions and the bridges start here,

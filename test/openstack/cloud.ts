@@ -17,6 +17,8 @@ export interface ControlPlane {
   userId: string;
   /** Another user of the same project, whose tokens a test revokes. */
   secondUser: { username: string; password: string; userId: string };
+  /** The project and user the pool's end-to-end run works in, beside the contract's. */
+  poolProject: { username: string; password: string; projectName: string; projectId: string };
   admin: { username: string; password: string; projectName: string };
   /** Keystone's token lifetime there. */
   tokenLifetimeMs: number;

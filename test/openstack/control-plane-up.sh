@@ -102,6 +102,7 @@ SERVICE_PASSWORD=$(secret)
 ADMIN_PASSWORD=$(secret)
 USER_PASSWORD=$(secret)
 SECOND_PASSWORD=$(secret)
+POOL_PASSWORD=$(secret)
 write_configs
 
 phase mariadb

@@ -75,9 +75,9 @@ providers:
   - name: control-plane
     auth-url: ${cloud.authUrl}
     region-name: ${cloud.regionName}
-    username: ${cloud.username}
-    password: ${JSON.stringify(cloud.password)}
-    project-name: ${cloud.projectName}
+    username: ${cloud.poolProject.username}
+    password: ${JSON.stringify(cloud.poolProject.password)}
+    project-name: ${cloud.poolProject.projectName}
     max-servers: ${options.maxServers}
     boot-timeout: 120
     launch-timeout: 180

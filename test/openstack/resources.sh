@@ -107,6 +107,12 @@ create_identity() {
   SECOND_ID=$(new_user whiskpool-second "$SECOND_PASSWORD")
   grant "$member" "$PROJECT_ID" "$SECOND_ID"
 
+  # The pool's own project, so that its run and the contract's do not see each other's
+  # servers and quota, and can run side by side.
+  POOL_PROJECT_ID=$(admin_api POST "$KEYSTONE/projects" \
+    '{"project": {"name": "whiskpool-pool", "domain_id": "default"}}' | jq -r .project.id)
+  grant "$member" "$POOL_PROJECT_ID" "$(new_user whiskpool-pool "$POOL_PASSWORD")"
+
   # A second region offers compute and images too, so that a client must pick by region.
   admin_api POST "$KEYSTONE/regions" '{"region": {"id": "RegionTwo"}}' > /dev/null
   catalog_entry compute nova "$NOVA" RegionOne RegionTwo
@@ -147,8 +153,11 @@ create_flavors() {
 # The tests set their own limits where they need one; the default of 10 instances would
 # otherwise refuse the pool's machines while deleted ones are still being counted.
 lift_quota() {
-  admin_api PUT "$NOVA/os-quota-sets/$PROJECT_ID" \
-    '{"quota_set": {"instances": -1, "cores": -1, "ram": -1}}' > /dev/null
+  local project
+  for project in "$PROJECT_ID" "$POOL_PROJECT_ID"; do
+    admin_api PUT "$NOVA/os-quota-sets/$project" \
+      '{"quota_set": {"instances": -1, "cores": -1, "ram": -1}}' > /dev/null
+  done
 }
 
 write_cloud_json() {
@@ -157,10 +166,13 @@ write_cloud_json() {
     --arg image "$IMAGE_NAME" --arg newer "$newer_image_id" --arg older "$older_image_id" \
     --arg queued "$queued_image_id" --argjson lifetime "$TOKEN_LIFETIME_S" \
     --argjson cache "$TOKEN_CACHE_S" --arg second "$SECOND_PASSWORD" --arg secondId "$SECOND_ID" \
+    --arg pool "$POOL_PASSWORD" --arg poolProjectId "$POOL_PROJECT_ID" \
     '{authUrl: $authUrl, regionName: "RegionOne", regions: ["RegionOne", "RegionTwo"],
       username: "whiskpool", password: $password, projectName: "whiskpool",
       projectId: $projectId, userId: $userId,
       secondUser: {username: "whiskpool-second", password: $second, userId: $secondId},
+      poolProject: {username: "whiskpool-pool", password: $pool, projectName: "whiskpool-pool",
+        projectId: $poolProjectId},
       admin: {username: "admin", password: $admin, projectName: "admin"},
       tokenLifetimeMs: ($lifetime * 1000), tokenCacheMs: ($cache * 1000),
       image: {name: $image, newestActiveId: $newer, olderActiveId: $older,

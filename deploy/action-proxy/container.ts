@@ -62,7 +62,7 @@ export async function startContainer(options: ContainerOptions): Promise<ActionC
   const script = await proxyScript();
   const child = spawn(
     process.execPath,
-    [`--max-old-space-size=${options.memoryMb}`, script, '--port', '0'],
+    [`--max-old-space-size=${options.memoryMb}`, script, '--port', '0', '--exit-with-stdin'],
     {
       cwd: tmpdir(),
       env: {
@@ -70,7 +70,8 @@ export async function startContainer(options: ContainerOptions): Promise<ActionC
         ...options.env,
         ...(options.allowConcurrent ? { __OW_ALLOW_CONCURRENT: 'true' } : {}),
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // Nothing is written to stdin: it only closes when this process ends, however it ends.
+      stdio: ['pipe', 'pipe', 'pipe'],
     },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -24,3 +24,9 @@ const stop = () => {
 };
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);
+
+// A host that was killed cannot stop its containers; their stdin closing tells them instead.
+if (process.argv.includes('--exit-with-stdin')) {
+  process.stdin.once('end', stop);
+  process.stdin.resume();
+}

@@ -157,7 +157,8 @@ nova_manage() {
   keystone_manage db_sync
   keystone_manage fernet_setup --keystone-user keystone --keystone-group keystone
   keystone_manage credential_setup --keystone-user keystone --keystone-group keystone
-  keystone_manage bootstrap --bootstrap-password "$ADMIN_PASSWORD" \
+  # The password goes in the environment: a command line is there for any user to read.
+  OS_BOOTSTRAP_PASSWORD=$ADMIN_PASSWORD keystone_manage bootstrap \
     --bootstrap-public-url "http://$HOST:5000/v3/" \
     --bootstrap-internal-url "http://$HOST:5000/v3/" \
     --bootstrap-admin-url "http://$HOST:5000/v3/" --bootstrap-region-id RegionOne
@@ -171,8 +172,8 @@ as placement placement-manage --config-file "$STATE/etc/placement/placement.conf
 placement_schema=$!
 (
   nova_manage api_db sync
-  nova_manage cell_v2 map_cell0 \
-    --database_connection "mysql+pymysql://nova:$SERVICE_PASSWORD@$HOST:3306/nova_cell0"
+  # cell0's database is named after the main one: nova_cell0
+  nova_manage cell_v2 map_cell0
   nova_manage cell_v2 create_cell --name cell1
   nova_manage db sync
 ) > "$STATE/logs/schema-nova.out" 2>&1 &

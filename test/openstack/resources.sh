@@ -10,9 +10,9 @@ GLANCE=http://$HOST:9292
 
 # password_auth USER PASSWORD PROJECT -> Keystone's password authentication body
 password_auth() {
-  jq -n --arg user "$1" --arg password "$2" --arg project "$3" '{auth: {
+  PASSWORD=$2 jq -n --arg user "$1" --arg project "$3" '{auth: {
     identity: {methods: ["password"], password: {user: {name: $user,
-      domain: {id: "default"}, password: $password}}},
+      domain: {id: "default"}, password: $ENV.PASSWORD}}},
     scope: {project: {name: $project, domain: {id: "default"}}}}}'
 }
 
@@ -61,8 +61,8 @@ wait_service() {
 
 # new_user NAME PASSWORD -> its id
 new_user() {
-  admin_api POST "$KEYSTONE/users" "$(jq -n --arg name "$1" --arg password "$2" \
-    '{user: {name: $name, domain_id: "default", password: $password}}')" | jq -r .user.id
+  admin_api POST "$KEYSTONE/users" "$(PASSWORD=$2 jq -n --arg name "$1" \
+    '{user: {name: $name, domain_id: "default", password: $ENV.PASSWORD}}')" | jq -r .user.id
 }
 
 # grant ROLE_ID PROJECT_ID USER_ID
@@ -161,19 +161,22 @@ lift_quota() {
 }
 
 write_cloud_json() {
-  (umask 077 && jq -n --arg authUrl "$KEYSTONE" --arg password "$USER_PASSWORD" \
-    --arg projectId "$PROJECT_ID" --arg userId "$USER_ID" --arg admin "$ADMIN_PASSWORD" \
+  # Passwords reach jq through its environment, which only root can read.
+  (umask 077 && USER_PASSWORD=$USER_PASSWORD SECOND_PASSWORD=$SECOND_PASSWORD \
+    POOL_PASSWORD=$POOL_PASSWORD ADMIN_PASSWORD=$ADMIN_PASSWORD jq -n \
+    --arg authUrl "$KEYSTONE" --arg projectId "$PROJECT_ID" --arg userId "$USER_ID" \
     --arg image "$IMAGE_NAME" --arg newer "$newer_image_id" --arg older "$older_image_id" \
     --arg queued "$queued_image_id" --argjson lifetime "$TOKEN_LIFETIME_S" \
-    --argjson cache "$TOKEN_CACHE_S" --arg second "$SECOND_PASSWORD" --arg secondId "$SECOND_ID" \
-    --arg pool "$POOL_PASSWORD" --arg poolProjectId "$POOL_PROJECT_ID" \
+    --argjson cache "$TOKEN_CACHE_S" --arg secondId "$SECOND_ID" \
+    --arg poolProjectId "$POOL_PROJECT_ID" \
     '{authUrl: $authUrl, regionName: "RegionOne", regions: ["RegionOne", "RegionTwo"],
-      username: "whiskpool", password: $password, projectName: "whiskpool",
+      username: "whiskpool", password: $ENV.USER_PASSWORD, projectName: "whiskpool",
       projectId: $projectId, userId: $userId,
-      secondUser: {username: "whiskpool-second", password: $second, userId: $secondId},
-      poolProject: {username: "whiskpool-pool", password: $pool, projectName: "whiskpool-pool",
-        projectId: $poolProjectId},
-      admin: {username: "admin", password: $admin, projectName: "admin"},
+      secondUser: {username: "whiskpool-second", password: $ENV.SECOND_PASSWORD,
+        userId: $secondId},
+      poolProject: {username: "whiskpool-pool", password: $ENV.POOL_PASSWORD,
+        projectName: "whiskpool-pool", projectId: $poolProjectId},
+      admin: {username: "admin", password: $ENV.ADMIN_PASSWORD, projectName: "admin"},
       tokenLifetimeMs: ($lifetime * 1000), tokenCacheMs: ($cache * 1000),
       image: {name: $image, newestActiveId: $newer, olderActiveId: $older,
         queuedId: $queued}}' > "$STATE/cloud.json")

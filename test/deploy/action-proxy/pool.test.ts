@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 
 import {
   createContainerPool,
@@ -116,4 +120,33 @@ describe('the container pool', () => {
       assert.throws(() => process.kill(pid, 0), 'the container process is gone');
     }
   });
+
+  it('leaves no container behind when its host is killed', async () => {
+    const pool = fileURLToPath(new URL('../../../deploy/action-proxy/pool.ts', import.meta.url));
+    const script = `
+      const { createContainerPool } = await import(${JSON.stringify(pool)});
+      const action = ${JSON.stringify(action())};
+      const context = { namespace: 'g', activationId: 'a' };
+      const run = await createContainerPool({}).run(action, {}, context);
+      console.log(run.result.pid);`;
+    const host = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const [chunk] = (await once(host.stdout, 'data')) as [Buffer];
+    const container = Number(chunk.toString().trim());
+    assert.ok(container > 0 && alive(container), 'the container runs');
+
+    host.kill('SIGKILL');
+    for (let i = 0; i < 50 && alive(container); i++) await sleep(100);
+    assert.equal(alive(container), false, `container ${container} outlived its host`);
+  });
 });
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -13,25 +13,36 @@ const DELETE_POLL_MS = 250;
 
 const RELEASES_HOLD: ReadonlySet<string> = new Set(Object.values(HOLD_RELEASES));
 
+/** Tries at marking a node used while other events keep moving it. */
+const MARK_USED_ATTEMPTS = 3;
+
 /**
  * A build finished on a node: the node is used and goes. A held node stays until an
  * operator releases it.
  */
 export async function finishBuild(ctx: PoolContext, build: BuildMessage): Promise<StepOutcome> {
   let node = await findLiveNodeByName(ctx.db, build.nodeName);
-  if (!node) return done({ agent: build.nodeName, outcome: 'unknown-node' });
-  if (node.state === 'hold') return done({ node: node.id, outcome: 'held' });
 
-  if (node.state === 'ready' || node.state === 'in-use') {
+  // A lost compare-and-set here is most often this build's own start (ready -> in-use),
+  // delivered at the same moment as its end: the node is read again, since the end still
+  // decides that it goes.
+  for (let attempt = 1; node && (node.state === 'ready' || node.state === 'in-use'); attempt++) {
     const used = await transitionNode(ctx.db, node, 'used', {
       reason: `build ${build.job} #${build.number} ${build.status ?? 'finished'}`,
       changes: { build: `${build.job}#${build.number}` },
       now: ctx.now(),
     });
-    if (!used) return done({ node: node.id, outcome: 'raced' });
-    reportBuild(ctx, node, build);
-    node = used;
+    if (used) {
+      reportBuild(ctx, node, build);
+      node = used;
+      break;
+    }
+    if (attempt === MARK_USED_ATTEMPTS) return done({ node: node.id, outcome: 'raced' });
+    node = await findLiveNodeByName(ctx.db, build.nodeName);
   }
+
+  if (!node) return done({ agent: build.nodeName, outcome: 'unknown-node' });
+  if (node.state === 'hold') return done({ node: node.id, outcome: 'held' });
   return deleteNode(ctx, node.id, 'used');
 }
 

@@ -3,7 +3,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { GearmanServerConfig } from '../../lib/config/index.ts';
 import type { DemandMessage } from '../../lib/events/messages.ts';
 import { Subject } from '../../lib/events/subjects.ts';
-import { buildDemand, fetchStatus, type GearmanStatus } from '../../lib/gearman/index.ts';
+import {
+  buildDemand,
+  fetchStatus,
+  parseBuildFunction,
+  type GearmanStatus,
+} from '../../lib/gearman/index.ts';
 import type { Logger } from '../../lib/log.ts';
 import type { Publisher } from '../../lib/nats/publish.ts';
 
@@ -24,6 +29,25 @@ export interface GearmanBridgeOptions {
 
 export interface GearmanBridge {
   stop(): Promise<void>;
+}
+
+/**
+ * What makes a poll news. The label totals alone miss a build that ends while another one
+ * starts for the same label between two polls: the totals stay the same, yet the pool has
+ * one machine fewer to offer, and reconcile would only hear of it at the next heartbeat.
+ * The queued and running counts of every build function change then, so they are part of
+ * it too (two builds of one job swapping places in one poll still wait for the heartbeat).
+ */
+export function snapshotKey(
+  replies: readonly Pick<GearmanStatus, 'functions'>[],
+  message: Pick<DemandMessage, 'labels' | 'servers'>,
+): string {
+  const builds = replies
+    .flatMap((reply) => reply.functions)
+    .filter((fn) => fn.total > 0 && parseBuildFunction(fn) !== undefined)
+    .map((fn) => `${fn.name}=${fn.total}/${fn.running}`)
+    .sort();
+  return JSON.stringify([message.labels, message.servers, builds]);
 }
 
 /** Polls every Gearman server's `status` and publishes the demand per label it implies. */
@@ -69,7 +93,7 @@ export function startGearmanBridge(options: GearmanBridgeOptions): GearmanBridge
     const labels = Object.fromEntries([...demand.entries()].sort(([a], [b]) => a.localeCompare(b)));
     const message: DemandMessage = { labels, servers: answered.sort(), at: Date.now() };
 
-    const key = JSON.stringify([labels, message.servers]);
+    const key = snapshotKey(replies, message);
     const due = key !== lastKey || message.at - lastPublished >= heartbeatMs;
     if (due) {
       try {

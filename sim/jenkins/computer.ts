@@ -13,6 +13,8 @@ export interface BuildRecord {
   result: string | null;
   startedAt: string;
   endedAt: string | null;
+  /** When `onFinalized` was published, the last thing Jenkins says about a build. */
+  finalizedAt?: string;
   parameters: Record<string, string>;
   /** Set through the `set_description` Gearman function. */
   description?: string;

@@ -142,6 +142,7 @@ export class Executor {
     computer.build = null;
     this.abort = undefined;
     this.sync();
+    build.finalizedAt = new Date().toISOString();
     this.jenkins.publishBuildEvent('onFinalized', build);
   }
 }

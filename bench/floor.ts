@@ -8,7 +8,8 @@ import {
   StorageType,
 } from '@nats-io/jetstream';
 
-import { migrateLatest, openDatabase } from '../lib/db/connect.ts';
+import { openDatabase } from '../lib/db/connect.ts';
+import { migrateLatest } from '../lib/db/migrate.ts';
 import { connectNats } from '../lib/nats/connect.ts';
 import { insertRequestedNode, transitionNode } from '../lib/node/repository.ts';
 import type { NodeState } from '../lib/node/states.ts';

@@ -26,6 +26,8 @@ export const ErrorCode = {
   ImageRefreshFailed: 'WP_IMAGE_REFRESH_FAILED',
   /** OpenWhisk refused or failed a deployment call. */
   DeployFailed: 'WP_DEPLOY_FAILED',
+  /** Another process held the schema migration lock for longer than we wait. */
+  MigrationLocked: 'WP_MIGRATION_LOCKED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 
 import { databaseUrlOf } from '../../lib/db/url.ts';
-import { migrateLatest, openDatabase } from '../../lib/db/connect.ts';
+import { openDatabase } from '../../lib/db/connect.ts';
+import { migrateLatest } from '../../lib/db/migrate.ts';
 import type { Node } from '../../lib/node/node.ts';
 import { listNodes } from '../../lib/node/repository.ts';
 import { LIVE_STATES } from '../../lib/node/states.ts';

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 
 import { withFlavorCache } from '../cloud/flavor-cache.ts';
 import type { CloudProvider } from '../cloud/provider.ts';
-import { migrateLatest, openDatabase, type Database } from '../db/connect.ts';
+import { openDatabase, type Database } from '../db/connect.ts';
+import { migrateLatest } from '../db/migrate.ts';
 import type { JenkinsClient } from '../jenkins/index.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { metricsFromEnv } from '../metrics/index.ts';

@@ -3,8 +3,6 @@ import { dirname } from 'node:path';
 
 import knex, { type Knex } from 'knex';
 
-import { migrationSource } from '../../migrations/index.ts';
-
 export type Database = Knex;
 
 export interface DatabaseOptions {
@@ -87,12 +85,4 @@ function reusePreparedStatements(conn: SqliteConnection) {
 export function isMysql(db: Database): boolean {
   const client = db.client.config.client;
   return client === 'mysql2' || client === 'mysql';
-}
-
-export async function migrateLatest(db: Database): Promise<void> {
-  await db.migrate.latest({ migrationSource });
-}
-
-export async function migrateDown(db: Database): Promise<void> {
-  await db.migrate.rollback({ migrationSource }, true);
 }

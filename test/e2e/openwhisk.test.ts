@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 import { buildBundles } from '../../deploy/bundle.ts';
 import type { ActivationRecord } from '../../deploy/action-proxy/activation.ts';
-import { migrateLatest, openDatabase } from '../../lib/db/connect.ts';
+import { openDatabase } from '../../lib/db/connect.ts';
+import { migrateLatest } from '../../lib/db/migrate.ts';
 import { createLogger } from '../../lib/log.ts';
 import { startOpenWhiskSim, type OpenWhiskSim } from '../../sim/openwhisk/index.ts';
 import { mariadbSkip, startTestMariaDb, type TestMariaDb } from '../support/mariadb.ts';

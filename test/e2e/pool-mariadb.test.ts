@@ -1,4 +1,5 @@
-import { migrateLatest, openDatabase } from '../../lib/db/connect.ts';
+import { openDatabase } from '../../lib/db/connect.ts';
+import { migrateLatest } from '../../lib/db/migrate.ts';
 import { mariadbSkip, startTestMariaDb, type TestMariaDb } from '../support/mariadb.ts';
 import { describePoolEndToEnd } from '../support/pool-e2e.ts';
 

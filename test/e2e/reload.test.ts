@@ -6,7 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { startLocalStack, type LocalStack } from '../../deploy/local-stack.ts';
 import { loadConfig } from '../../lib/config/index.ts';
-import { migrateLatest, openDatabase, type Database } from '../../lib/db/connect.ts';
+import { openDatabase, type Database } from '../../lib/db/connect.ts';
+import { migrateLatest } from '../../lib/db/migrate.ts';
 import { createLogger } from '../../lib/log.ts';
 import { listNodes } from '../../lib/node/repository.ts';
 import { LIVE_STATES } from '../../lib/node/states.ts';

@@ -10,7 +10,8 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 
 import { startLocalStack, type LocalStack } from '../../deploy/local-stack.ts';
 import { loadConfig } from '../../lib/config/index.ts';
-import { migrateLatest, openDatabase } from '../../lib/db/connect.ts';
+import { openDatabase } from '../../lib/db/connect.ts';
+import { migrateLatest } from '../../lib/db/migrate.ts';
 import { createLogger } from '../../lib/log.ts';
 import { mariadbSkip, startTestMariaDb, type TestMariaDb } from '../support/mariadb.ts';
 import { writeTestPool, type TestPool } from '../support/pool-config.ts';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { migrateDown, migrateLatest, openDatabase, type Database } from '../../lib/db/connect.ts';
+import { openDatabase, type Database } from '../../lib/db/connect.ts';
+import { migrateDown, migrateLatest } from '../../lib/db/migrate.ts';
 import { mariadbSkip, startTestMariaDb, type TestMariaDb } from '../support/mariadb.ts';
 
 const skip = mariadbSkip();

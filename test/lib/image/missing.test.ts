@@ -4,7 +4,8 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { templateMetadata } from '../../../lib/cloud/metadata.ts';
 import type { CloudServer } from '../../../lib/cloud/provider.ts';
 import { parseConfig, type PoolConfig } from '../../../lib/config/index.ts';
-import { migrateLatest, openDatabase, type Database } from '../../../lib/db/connect.ts';
+import { openDatabase, type Database } from '../../../lib/db/connect.ts';
+import { migrateLatest } from '../../../lib/db/migrate.ts';
 import { isWhiskpoolError } from '../../../lib/errors.ts';
 import { Subject } from '../../../lib/events/subjects.ts';
 import {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { parseConfig } from '../../../lib/config/index.ts';
-import { migrateLatest, openDatabase, type Database } from '../../../lib/db/connect.ts';
+import { openDatabase, type Database } from '../../../lib/db/connect.ts';
+import { migrateLatest } from '../../../lib/db/migrate.ts';
 import { createLogger } from '../../../lib/log.ts';
 import type { PoolContext } from '../../../lib/pool/context.ts';
 import { saveDemand } from '../../../lib/pool/demand.ts';

@@ -120,7 +120,6 @@ export async function runStack(options: StackRunOptions): Promise<StackRunResult
   let sampler: FootprintSampler | undefined;
   try {
     const progress = options.progress ?? (() => undefined);
-    await clearOfMinuteBoundary();
     progress('starting the stack');
     stack = await startLocalStack({
       configPath: pool.configPath,
@@ -283,18 +282,6 @@ export async function runStack(options: StackRunOptions): Promise<StackRunResult
     await stack?.stop();
     if (!options.keep) rmSync(pool.dir, { recursive: true, force: true });
   }
-}
-
-/**
- * The local host's cleanup alarm fires on every minute boundary, and one that fires after
- * the host is up but before the dispatcher has created the work stream loses the follow-ups
- * of its reconcile: the first machines are then requested only at the next sweep, a minute
- * later. Starting just after a boundary leaves the stack the whole minute to come up, until
- * the local host creates the streams itself before its alarms start.
- */
-async function clearOfMinuteBoundary() {
-  const intoMinute = Date.now() % 60_000;
-  if (intoMinute > 40_000) await sleep(61_000 - intoMinute);
 }
 
 interface Phase {

@@ -12,6 +12,7 @@ import { startNats } from './services/nats.ts';
 import { startNodeProcess, type NodeProcess } from './services/node-process.ts';
 import { freePort } from './services/ports.ts';
 import { restartable, type Restartable } from './services/restartable.ts';
+import { together } from './services/together.ts';
 import { startStandIns, type StandIns } from './stand-ins.ts';
 
 export interface LocalStackOptions {
@@ -64,28 +65,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     ensureMachineKeys(config, log);
 
+    // Three waves, each of processes that need nothing of one another: the servers, then
+    // what talks only to them, then the bridges. Each process pays a second or two of start.
+    const servers: Promise<Child>[] = [];
     const nats = localPort(config.nats.url);
     if (nats !== null) {
       const dir = join(options.dataDir, 'nats');
-      started.push(await restartable(() => startNats(nats, dir, logFile(logs, 'nats'))));
+      servers.push(restartable(() => startNats(nats, dir, logFile(logs, 'nats'))));
     }
     for (const server of config.gearmanServers) {
       if (!isLocal(server.host)) continue;
       const output = logFile(logs, `gearmand-${server.port}`);
       const dir = join(options.dataDir, 'gearmand');
-      started.push(await restartable(() => startGearmand(server.port, dir, output)));
+      servers.push(restartable(() => startGearmand(server.port, dir, output)));
     }
-
-    const standIns = options.standIns
-      ? await startStandIns({
-          configPath: options.configPath,
-          config,
-          logs,
-          bootDelayMs: options.bootDelayMs ?? 0,
-          buildDurationMs: options.buildDurationMs ?? 2000,
-        })
-      : { processes: [] };
-    started.push(...standIns.processes);
+    await together(started, servers);
 
     const common = ['-c', options.configPath];
     const apiKey =
@@ -102,6 +96,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         }),
       );
 
+    const standInsStarting = options.standIns
+      ? startStandIns({
+          configPath: options.configPath,
+          config,
+          logs,
+          bootDelayMs: options.bootDelayMs ?? 0,
+          buildDurationMs: options.buildDurationMs ?? 2000,
+        })
+      : Promise.resolve<StandIns>({ processes: [] });
+    const clients: Promise<Child | Child[]>[] = [
+      standInsStarting.then((standIns) => standIns.processes),
+    ];
     const dispatchArgs = ['bridge', 'dispatch'];
     if (options.openwhisk) {
       const { openwhisk } = options;
@@ -114,14 +120,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const hostArgs = ['host', '--port', String(hostPort)];
       if (options.actionHostMode === 'proxy') hostArgs.push('--proxy');
       if (options.bundleDir) hostArgs.push('--bundles', options.bundleDir);
-      started.push(await spawnCli('action-host', hostArgs));
+      clients.push(spawnCli('action-host', hostArgs));
       dispatchArgs.push('--apihost', `http://127.0.0.1:${hostPort}`);
     }
+    await together(started, clients);
+    const standIns = await standInsStarting;
 
-    started.push(await spawnCli('dispatch', dispatchArgs));
-    started.push(await spawnCli('jenkins-bridge', ['bridge', 'jenkins']));
     const pollMs = String(options.gearmanPollMs ?? 1000);
-    started.push(await spawnCli('gearman-bridge', ['bridge', 'gearman', '--poll-ms', pollMs]));
+    await together(started, [
+      spawnCli('dispatch', dispatchArgs),
+      spawnCli('jenkins-bridge', ['bridge', 'jenkins']),
+      spawnCli('gearman-bridge', ['bridge', 'gearman', '--poll-ms', pollMs]),
+    ]);
 
     let submitter: NodeProcess | undefined;
     if (options.submitter && config.gearmanServers[0]) {

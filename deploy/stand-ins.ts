@@ -2,6 +2,7 @@ import { join } from 'node:path';
 
 import type { PoolConfig } from '../lib/config/index.ts';
 import { startNodeProcess, type NodeProcess } from './services/node-process.ts';
+import { together } from './services/together.ts';
 
 export interface StandInOptions {
   configPath: string;
@@ -37,8 +38,9 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
         clouds.set(Number(url.port), provider);
       }
     }
+    const starting: Promise<NodeProcess>[] = [];
     for (const [port, provider] of clouds) {
-      const sim = await startNodeProcess({
+      const sim = startNodeProcess({
         name: `openstack-${port}`,
         script: 'sim/openstack/main.ts',
         args: [
@@ -63,7 +65,7 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
         env: { ...process.env, OPENSTACK_SIM_PASSWORD: provider.auth.password ?? '' },
         logFile: join(options.logs, `openstack-${port}.log`),
       });
-      processes.push(sim);
+      starting.push(sim);
       openstack.push(`http://127.0.0.1:${port}`);
     }
 
@@ -77,7 +79,7 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
       const publisher = localPublishers[index];
       const zmqPort = publisher ? new URL(publisher.replace(/^tcp:/, 'http:')).port : undefined;
 
-      const sim = await startNodeProcess({
+      const sim = startNodeProcess({
         name: `jenkins-${target.name}`,
         script: 'sim/jenkins/main.ts',
         args: [
@@ -97,9 +99,12 @@ export async function startStandIns(options: StandInOptions): Promise<StandIns> 
         env: { ...process.env, JENKINS_SIM_API_KEY: settings.apikey },
         logFile: join(options.logs, `jenkins-${target.name}.log`),
       });
-      processes.push(sim);
+      starting.push(sim);
       jenkins.push(settings.url.replace(/\/$/, ''));
     }
+
+    // Each stand-in waits for nothing but its own port: they all start at once.
+    await together(processes, starting);
   } catch (error) {
     for (const sim of processes.reverse()) await sim.stop();
     throw error;

@@ -8,6 +8,8 @@ import { closeResources } from '../../lib/actions/resources.ts';
 import type { ActionResult } from '../../lib/actions/result.ts';
 import type { ActionSettings } from '../../lib/actions/settings.ts';
 import { createLogger } from '../../lib/log.ts';
+import { connectNats } from '../../lib/nats/connect.ts';
+import { ensureStreams } from '../../lib/nats/streams.ts';
 import { announceReady, untilSignalled } from '../../lib/process/signals.ts';
 import { Subject } from '../../lib/events/subjects.ts';
 import { buildBundles, readBundles } from '../bundle.ts';
@@ -48,6 +50,12 @@ export async function runLocalHost(options: LocalHostRun) {
     port: options.port,
   });
   const defaultParams = () => ({ whiskpool: live.current() });
+
+  // An alarm's follow-ups go to the work stream; made here, none is lost when an alarm
+  // fires before the dispatcher, which also makes it, has started.
+  const nc = await connectNats(settings.natsUrl, 'whiskpool-action-host');
+  await ensureStreams(nc).finally(() => nc.close());
+
   const alarms = startAlarms(
     [
       {

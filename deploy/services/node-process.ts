@@ -68,6 +68,12 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Nod
     });
     child.stdout.on('data', (chunk: Buffer) => {
       log.write(chunk);
+      if (settled && listeners.length === 0) {
+        // Nobody reads the lines: only the partial last one is kept, for a later listener.
+        const end = chunk.lastIndexOf(0x0a);
+        buffer = end < 0 ? buffer + chunk.toString('utf8') : chunk.toString('utf8', end + 1);
+        return;
+      }
       buffer += chunk.toString('utf8');
       let newline = buffer.indexOf('\n');
       while (newline >= 0) {

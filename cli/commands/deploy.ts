@@ -12,6 +12,7 @@ import {
   undeploy,
 } from '../../deploy/openwhisk/deploy.ts';
 import { renderManifest } from '../../deploy/openwhisk/manifest.ts';
+import { withCarriedFiles } from '../../lib/actions/carried-files.ts';
 import { createLogger } from '../../lib/log.ts';
 import { actionSettings, readConfig, type GlobalOptions } from '../config-file.ts';
 
@@ -41,7 +42,8 @@ export function registerDeployCommands(program: Command) {
       const { changes } = await deploy({
         target: target(options),
         packageName: options.package,
-        settings: actionSettings(loaded),
+        // Keys and scripts go along: an OpenWhisk container cannot read this machine's disk.
+        settings: await withCarriedFiles(actionSettings(loaded)),
         bundleDir: options.bundles,
         dryRun: options.dryRun,
         log: createLogger({ name: 'whiskpool.deploy' }),

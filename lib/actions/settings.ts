@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import type { PoolConfig } from '../config/index.ts';
 import { ErrorCode, WhiskpoolError } from '../errors.ts';
+import type { CarriedFiles } from './carried-files.ts';
 
 /**
  * What every action receives besides its event, under the `whiskpool` parameter. On OpenWhisk
@@ -15,6 +16,8 @@ export interface ActionSettings {
   databaseUrl: string;
   natsUrl: string;
   logLevel?: string;
+  /** Private keys and script-dir, where the actions run away from the operator's disk. */
+  files?: CarriedFiles;
 }
 
 const SettingsSchema = z.object({
@@ -23,6 +26,14 @@ const SettingsSchema = z.object({
   databaseUrl: z.string().min(1),
   natsUrl: z.string().min(1),
   logLevel: z.string().optional(),
+  files: z
+    .object({
+      privateKeys: z.record(z.string()),
+      scripts: z
+        .array(z.object({ name: z.string(), mode: z.number().int(), base64: z.string() }))
+        .optional(),
+    })
+    .optional(),
 });
 
 export function parseSettings(value: unknown): ActionSettings {

@@ -104,7 +104,7 @@ async function prepare(
 
   const scriptDir = ctx.config.scriptDir;
   if (scriptDir !== undefined) {
-    const scripts = await readScripts(scriptDir);
+    const scripts = await (ctx.readScripts ?? readScripts)(scriptDir);
     await run('making the scripts directory', 'mkdir -p scripts');
     for (const script of scripts) {
       await session.upload(`scripts/${script.name}`, script.content, script.mode).catch(

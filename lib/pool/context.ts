@@ -3,6 +3,7 @@ import type { PoolConfig } from '../config/index.ts';
 import type { Database } from '../db/connect.ts';
 import type { FollowUp } from '../events/messages.ts';
 import type { JenkinsClient } from '../jenkins/index.ts';
+import type { ScriptFile } from '../image/scripts.ts';
 import type { Logger } from '../log.ts';
 import type { PoolMetrics } from '../metrics/index.ts';
 import type { CommandResult, SshTarget } from '../ssh/session.ts';
@@ -21,6 +22,8 @@ export interface PoolContext {
   jenkins(target: string): JenkinsClient | null;
   ssh(target: SshTarget, commands: string[]): Promise<CommandResult[]>;
   readPrivateKey(path: string): Promise<Buffer>;
+  /** The files of script-dir; absent means they are read from this machine's disk. */
+  readScripts?(scriptDir: string): Promise<ScriptFile[]>;
   /** False while the target's Jenkins is quieting down: it gets no new nodes then. */
   targetOnline(target: string): Promise<boolean>;
   /** Where the pool's statsd metrics go; absent means nowhere (see metricsOf). */

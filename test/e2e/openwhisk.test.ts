@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+
+import ssh2 from 'ssh2';
 
 import { buildBundles } from '../../deploy/bundle.ts';
 import type { ActivationRecord } from '../../deploy/action-proxy/activation.ts';
@@ -25,6 +27,7 @@ let mariadb: TestMariaDb | undefined;
 let databaseUrl = '';
 let sim: OpenWhiskSim | undefined;
 let pool: TestPool | undefined;
+const machineKey = ssh2.utils.generateKeyPairSync('ed25519');
 const bundleDir = mkdtempSync(join(tmpdir(), 'whiskpool-bundles-'));
 
 /** `bin/whiskpool` as an operator runs it, with the API key in the environment. */
@@ -67,6 +70,7 @@ function secrets(): string[] {
     'test-jenkins-api-token',
     decodeURIComponent(new URL(databaseUrl).password),
     API_KEY.split(':')[1]!,
+    machineKey.private.split('\n')[1]!,
   ];
 }
 
@@ -95,6 +99,10 @@ describePoolEndToEnd('the pool deployed to OpenWhisk, dispatched through its API
       log: createLogger({ name: 'sim.openwhisk', level: 'warn' }),
     });
 
+    // Deploy carries the machines' key and script-dir to the actions: both must be there.
+    const keyPath = join(testPool.dir, 'id_ed25519');
+    writeFileSync(keyPath, machineKey.private, { mode: 0o600 });
+    cpSync(join(ROOT, 'config/scripts'), join(testPool.dir, 'scripts'), { recursive: true });
     const plan = await whiskpool('deploy', ...target('--dry-run'));
     for (const action of ACTIONS) {
       assert.match(plan, new RegExp(`create +action +whiskpool/${action} `));
@@ -106,6 +114,8 @@ describePoolEndToEnd('the pool deployed to OpenWhisk, dispatched through its API
 
     const deployed = await whiskpool('deploy', ...target());
     assert.match(deployed, /\d+ to create, 0 unchanged/);
+    // The actions' containers must log in with the key deploy carried, not with this disk's.
+    writeFileSync(keyPath, 'not a key: the deployed actions carry their own\n');
     return { openwhisk: { apihost: sim.url, apiKey: API_KEY, packageName: 'whiskpool' } };
   },
 
@@ -133,6 +143,7 @@ describePoolEndToEnd('the pool deployed to OpenWhisk, dispatched through its API
     });
 
     it('changes nothing when deployed a second time', async () => {
+      writeFileSync(join(pool!.dir, 'id_ed25519'), machineKey.private, { mode: 0o600 });
       const again = await whiskpool('deploy', ...target());
       const changed = again.split('\n').filter((line) => line && !line.startsWith('unchanged'));
       assert.deepEqual(changed, ['no change']);

@@ -11,10 +11,9 @@ const DEAD_STATUSES = new Set(['killed', 'deleted', 'pending_delete', 'deactivat
 
 /**
  * Asks Nova to snapshot the template server, named like it, with the image's `meta` (already
- * checked against Nova's limits when the configuration was read).
- *
- * FIXME: a crash between Nova's answer and the row update leaves a snapshot no row names;
- * listing Glance images by the template's name, whatever their status, would find it again.
+ * checked against Nova's limits when the configuration was read). A step that died between
+ * Nova's answer and the row update is redelivered; it finds that snapshot by its name, which
+ * no other refresh uses, instead of taking a second one that nothing would ever delete.
  */
 export async function takeSnapshot(ctx: PoolContext, image: SnapshotImage): Promise<StepOutcome> {
   if (image.externalId) return recordSnapshot(ctx, image, image.externalId);
@@ -27,9 +26,13 @@ export async function takeSnapshot(ctx: PoolContext, image: SnapshotImage): Prom
     ]),
   );
   const name = image.hostname ?? `${image.imageName}-${image.version}`;
-  const created = await ctx
-    .cloud(image.provider)
-    .createImage(image.serverExternalId ?? '', name, metadata);
+  const cloud = ctx.cloud(image.provider);
+  const earlier = (await cloud.listImages()).find(
+    (found) => found.name === name && !DEAD_STATUSES.has(found.status),
+  );
+  if (earlier) return recordSnapshot(ctx, image, earlier.id);
+
+  const created = await cloud.createImage(image.serverExternalId ?? '', name, metadata);
   ctx.log.info(
     { image: image.id, provider: image.provider, imageName: image.imageName,
       cloudImage: created.id },

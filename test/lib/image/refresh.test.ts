@@ -355,6 +355,23 @@ describe('snapshot image refresh: logins, base images by id, redelivered steps',
       .filter((command) => command.includes('./setup_node.sh'));
     assert.equal(setups.length, 1, 'the setup script ran once');
   });
+
+  it('takes no second snapshot when the step died after Nova answered', async () => {
+    const message = await driveUntilStep(world, 'snapshot');
+    const { imageId } = message.data as { imageId: number };
+    const [row] = (await listImages(world.db)).filter((image) => image.id === imageId);
+    const cloud = world.ctx.cloud(PROVIDER);
+    // What the step did before it died: Nova took the snapshot; the row never heard of it.
+    const orphan = await cloud.createImage(row?.serverExternalId ?? '', row?.hostname ?? '', {});
+
+    await world.drive(message);
+
+    const image = (await listImages(world.db)).find((found) => found.id === imageId);
+    assert.equal(image?.state, 'ready');
+    assert.equal(image?.externalId, orphan.id);
+    const named = world.sim.state().images.filter((found) => found.name === row?.hostname);
+    assert.deepEqual(named.map((found) => found.id), [orphan.id], 'one snapshot of the template');
+  });
 });
 
 type DriveHook = (message: FollowUp) => void;

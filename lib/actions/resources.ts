@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 
-import { withFlavorCache } from '../cloud/flavor-cache.ts';
+import { withLookupCache } from '../cloud/lookup-cache.ts';
 import type { CloudProvider } from '../cloud/provider.ts';
 import { openDatabase, type Database } from '../db/connect.ts';
 import { migrateLatest } from '../db/migrate.ts';
+import { readScripts } from '../image/scripts.ts';
 import type { JenkinsClient } from '../jenkins/index.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { metricsFromEnv } from '../metrics/index.ts';
@@ -13,6 +14,7 @@ import { runCommands } from '../ssh/session.ts';
 import type { PoolContext } from '../pool/context.ts';
 import { pacedCloud } from '../pool/pacing.ts';
 import { providerOf } from '../pool/topology.ts';
+import { carriedPrivateKey, carriedScripts } from './carried-files.ts';
 import { jenkinsClientFor, openStackClientFor } from './clients.ts';
 import type { ActionSettings } from './settings.ts';
 
@@ -75,7 +77,7 @@ async function build(settings: ActionSettings, key: string, name: string): Promi
       client = openStackClientFor(config, providerName, log, (operation, ms) =>
         metrics.apiCall(providerName, operation, ms),
       );
-      client = withFlavorCache(pacedCloud(client, db, provider.rate));
+      client = withLookupCache(pacedCloud(client, db, provider.rate));
       clouds.set(providerName, client);
     }
     return client;
@@ -124,6 +126,8 @@ async function build(settings: ActionSettings, key: string, name: string): Promi
         jenkins,
         ssh: runCommands,
         readPrivateKey(path) {
+          const carried = carriedPrivateKey(settings.files, path);
+          if (carried) return Promise.resolve(carried);
           let pending = keys.get(path);
           if (!pending) {
             pending = readFile(path);
@@ -131,6 +135,9 @@ async function build(settings: ActionSettings, key: string, name: string): Promi
             pending.catch(() => keys.delete(path));
           }
           return pending;
+        },
+        async readScripts(scriptDir) {
+          return carriedScripts(settings.files) ?? readScripts(scriptDir);
         },
         targetOnline,
         metrics,

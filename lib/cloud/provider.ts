@@ -107,6 +107,11 @@ export interface CloudProvider {
   deleteImage(id: string): Promise<void>;
   /** Every image the project sees, whatever its status, newest first. */
   listImages(): Promise<CloudImage[]>;
+  /**
+   * The network named `name` (Nodepool's `net-label`), looked up in Neutron; null when there
+   * is none. A name two networks share is refused: Nova would not know which was meant.
+   */
+  findNetwork(name: string): Promise<{ id: string } | null>;
 }
 
 /**
@@ -124,6 +129,7 @@ export const CloudOperation = {
   CreateImage: 'CreateImageTask',
   DeleteImage: 'DeleteImageTask',
   ListImages: 'ListImagesTask',
+  FindNetwork: 'FindNetworkTask',
 } as const;
 
 export type CloudOperation = (typeof CloudOperation)[keyof typeof CloudOperation];

@@ -1,7 +1,6 @@
 import { chooseFlavor } from '../cloud/flavor.ts';
 import { ownedBy, readOwnership, serverMetadata } from '../cloud/metadata.ts';
 import type { CloudProvider, CloudServer } from '../cloud/provider.ts';
-import type { NetworkConfig } from '../config/index.ts';
 import { ErrorCode, isWhiskpoolError } from '../errors.ts';
 import { newestReadyImage } from '../image/repository.ts';
 import type { Node } from '../node/node.ts';
@@ -9,6 +8,7 @@ import { requireNode, transitionNode, updateNode } from '../node/repository.ts';
 import { done, type PoolContext, type StepOutcome } from './context.ts';
 import { failLaunch } from './fail.ts';
 import { followUp } from './follow-ups.ts';
+import { serverNetworks } from './networks.ts';
 import { waitOn } from './wait.ts';
 import { pauseProvider, pausedFor } from './provider-pause.ts';
 import { LaunchResult } from './stats.ts';
@@ -66,9 +66,10 @@ export async function spawnNode(ctx: PoolContext, nodeId: number): Promise<StepO
   const baseImage = snapshot?.externalId ?? image.baseImage ?? image.name;
 
   try {
-    const [cloudImage, flavors] = await Promise.all([
+    const [cloudImage, flavors, networks] = await Promise.all([
       cloud.findImage(baseImage),
       cloud.listFlavors(),
+      serverNetworks(cloud, provider),
     ]);
     if (!cloudImage) {
       const reason = `provider ${node.provider} has no image "${baseImage}"`;
@@ -92,7 +93,7 @@ export async function spawnNode(ctx: PoolContext, nodeId: number): Promise<StepO
         imageName: image.name,
       }),
       availabilityZone: node.az ?? undefined,
-      networks: provider.noNetwork ? 'none' : serverNetworks(provider.networks),
+      networks,
       configDrive: image.configDrive || undefined,
     });
     ctx.log.info(
@@ -152,14 +153,4 @@ async function recordServer(
   return done({ node: node.id, outcome, server: serverId }, [
     followUp.readyCheck(node.id, node.launchAttempts),
   ]);
-}
-
-/**
- * Networks by id go to Nova as they are. FIXME: networks given by name (net-label) need a
- * look-up in Neutron, which the cloud client does not have yet; they are left to the cloud's
- * default network.
- */
-export function serverNetworks(networks: readonly NetworkConfig[]) {
-  const byId = networks.flatMap((network) => (network.id ? [{ uuid: network.id }] : []));
-  return byId.length > 0 ? byId : undefined;
 }

@@ -15,7 +15,7 @@ import {
 } from '../node/subnode.ts';
 import type { PoolContext, StepOutcome } from './context.ts';
 import { failLaunch } from './fail.ts';
-import { serverNetworks } from './spawn.ts';
+import { serverNetworks } from './networks.ts';
 import { LaunchResult } from './stats.ts';
 import { imageFor, providerOf, targetOf } from './topology.ts';
 import { waitOn } from './wait.ts';
@@ -103,7 +103,7 @@ async function createSubnodeServers(
           flavorId: flavor.id,
           metadata: subnodeMetadata(ctx, node, subnode, image.name),
           availabilityZone: node.az ?? undefined,
-          networks: provider.noNetwork ? 'none' : serverNetworks(provider.networks),
+          networks: await serverNetworks(cloud, provider),
           configDrive: image.configDrive || undefined,
         })
       ).id;

@@ -138,6 +138,7 @@ export class Keystone {
       { type: 'identity', name: 'keystone', path: '/identity/v3' },
       { type: 'compute', name: 'nova', path: '/compute/v2.1' },
       { type: 'image', name: 'glance', path: '/image' },
+      { type: 'network', name: 'neutron', path: '/network' },
     ];
     return entries.map((entry) => ({
       type: entry.type,

@@ -6,6 +6,7 @@ import { FaultSwitch, type FaultTrigger, type SimFaults } from './faults.ts';
 import { Glance } from './glance.ts';
 import { HttpFailure, keystoneFailure, sendFailure, type SimRequest } from './http.ts';
 import { Keystone } from './keystone.ts';
+import { Networks } from './networks.ts';
 import { Nova } from './nova.ts';
 import { fillImage, resolveOptions, type OpenStackSimOptions, type SimImage } from './options.ts';
 import { ServerFleet } from './servers.ts';
@@ -44,6 +45,7 @@ const SERVICE_ROOTS = [
   { prefix: '/identity/v3', service: 'identity' },
   { prefix: '/compute/v2.1', service: 'compute' },
   { prefix: '/image', service: 'image' },
+  { prefix: '/network', service: 'network' },
 ] as const;
 
 /**
@@ -61,6 +63,7 @@ export async function startOpenStackSim(options: OpenStackSimOptions = {}): Prom
   const snapshots = new Snapshots(config, faults);
   const nova = new Nova(config, fleet, faults, keystone.userId, snapshots);
   const glance = new Glance(config);
+  const networks = new Networks(config);
 
   const controls: SimControls = {
     state: (): SimState => ({
@@ -135,6 +138,7 @@ export async function startOpenStackSim(options: OpenStackSimOptions = {}): Prom
       throw failure;
     }
     if (root.service === 'compute') await nova.handle(inner, response);
+    else if (root.service === 'network') await networks.handle(inner, response);
     else await glance.handle(inner, response);
   };
 

@@ -11,6 +11,8 @@ export interface SimServerState {
   availabilityZone: string;
   imageId: string;
   flavorId: string;
+  /** Names of the networks the server is attached to. */
+  networks: string[];
   created: string;
 }
 
@@ -44,6 +46,7 @@ export function fleetState(fleet: ServerFleet) {
     availabilityZone: server.availabilityZone,
     imageId: server.imageId,
     flavorId: server.flavor.id,
+    networks: [...server.networkNames],
     created: server.created,
   }));
   const history = [...fleet.history.values()].map((entry) => ({

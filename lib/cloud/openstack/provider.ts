@@ -29,6 +29,7 @@ import {
   imagePage,
   imageView,
   limitsBody,
+  networkList,
   readView,
   serverBody,
   serverPage,
@@ -239,6 +240,26 @@ export function createOpenStackProvider(options: OpenStackOptions, log: Logger):
       timed(CloudOperation.ListImages, async () => {
         const images = await pages('image', '/v2/images', imagePage, glancePage);
         return images.map(toCloudImage);
+      }),
+
+    findNetwork: (label) =>
+      timed(CloudOperation.FindNetwork, async () => {
+        const path = '/v2.0/networks';
+        const body = await api.call<unknown>('network', 'GET', path, { query: { name: label } });
+        const context = { provider: name, service: 'network', method: 'GET', path };
+        // Neutron filters by name itself; the check below keeps a cloud that ignores the
+        // filter from handing us some other network.
+        const found = readView(networkList, body ?? {}, context).networks.filter(
+          (network) => network.name === label,
+        );
+        if (found.length > 1) {
+          throw new WhiskpoolError(
+            ErrorCode.CloudRequestRefused,
+            `provider '${name}': ${found.length} networks are named "${label}"; ` +
+              'name it by net-id instead',
+          );
+        }
+        return found[0] ? { id: found[0].id } : null;
       }),
   } satisfies OpenStackProvider;
 

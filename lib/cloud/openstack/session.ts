@@ -5,7 +5,7 @@ import { findEndpoint } from './catalog.ts';
 import type { KeystoneSession, Token } from './keystone.ts';
 import { send, type HttpResponse } from './transport.ts';
 
-export type Service = 'compute' | 'image';
+export type Service = 'compute' | 'image' | 'network';
 
 export interface SessionOptions {
   provider: string;

@@ -91,6 +91,11 @@ export const imagePage = z
   .object({ images: z.array(imageView), next: z.string().optional() })
   .passthrough();
 
+/** Neutron's `GET /v2.0/networks`: only what choosing a network needs. */
+export const networkList = z.object({
+  networks: z.array(z.object({ id: z.string().min(1), name: z.string().nullish() })),
+});
+
 /**
  * The body, checked against its view. A body of the wrong shape is `WP_CLOUD_UNAVAILABLE`
  * and retryable, as a body that is not JSON at all is: both are usually a proxy or a cloud

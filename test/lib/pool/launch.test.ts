@@ -93,6 +93,27 @@ describe('launching a node', () => {
     assert.deepEqual(serversOf(node.id), []);
   });
 
+  it("boots a net-label's network, looked up by name, and fails a launch on an unknown one",
+    async (t) => {
+      const provider = world.ctx.config.providers[0] as { networks: object[] };
+      t.after(() => (provider.networks = []));
+
+      provider.networks = [{ name: 'public', public: false }];
+      const attached = await newNode();
+      assert.equal((await launch(attached.id)).at(-1), 'register');
+      assert.deepEqual(serversOf(attached.id).map((server) => server.networks), [['public']]);
+
+      provider.networks = [{ name: 'tripleo-bm-test', public: false }];
+      const unattached = await newNode();
+      const outcome = await spawnNode(world.ctx, unattached.id);
+      assert.match(
+        String(outcome.summary.reason ?? outcome.summary.error),
+        /provider 'test-cloud' has no network named "tripleo-bm-test" \(net-label\)/,
+        JSON.stringify(outcome.summary),
+      );
+      assert.deepEqual(serversOf(unattached.id), []);
+    });
+
   it('pauses the provider on a quota refusal without using up a retry', async () => {
     world.openstack.overLimit({ count: 1, status: 403 });
     const node = await newNode();

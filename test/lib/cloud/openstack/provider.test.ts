@@ -334,3 +334,34 @@ describe('OpenStack client against the stand-in: error mapping', () => {
     assert.match(error.message, /ECONNREFUSED/);
   });
 });
+
+describe('OpenStack client against the stand-in: networks by name', () => {
+  const networks = [
+    { id: '0a5f4bd5-5c5f-4f2a-9d3b-1b7e0c1f0a01', name: 'default-net' },
+    { id: '0a5f4bd5-5c5f-4f2a-9d3b-1b7e0c1f0a02', name: 'tripleo-bm-test' },
+    { id: '0a5f4bd5-5c5f-4f2a-9d3b-1b7e0c1f0a03', name: 'twice' },
+    { id: '0a5f4bd5-5c5f-4f2a-9d3b-1b7e0c1f0a04', name: 'twice' },
+  ];
+  let sim: OpenStackSim;
+  before(async () => {
+    sim = await startOpenStackSim({ networks });
+  });
+  after(() => sim.close());
+
+  it("finds a net-label's network in Neutron through the catalog", async () => {
+    const cloud = clientFor(sim);
+
+    assert.deepEqual(await cloud.findNetwork('tripleo-bm-test'), { id: networks[1]!.id });
+    assert.equal(await cloud.findNetwork('no-such-net'), null);
+    assert.equal(sim.state().endpointHits['network RegionOne/public'], 2);
+  });
+
+  it('refuses a name two networks share, saying to use net-id', async () => {
+    const error = await failsWith(
+      clientFor(sim).findNetwork('twice'),
+      ErrorCode.CloudRequestRefused,
+      [sim.password],
+    );
+    assert.match(error.message, /2 networks are named "twice"; name it by net-id/);
+  });
+});

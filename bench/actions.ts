@@ -134,6 +134,9 @@ function invocationFor(action: string, nodeId: number): { subject: string; event
       return { subject: Subject.BuildStarted, event: { ...build, phase: 'started' } };
     case 'delete':
       return { subject: Subject.BuildFinalized, event: { ...build, phase: 'finalized' } };
+    case 'image-refresh':
+      // No snapshot has this id: the step reads the database and changes nothing.
+      return { subject: Subject.ImageDelete, event: { imageId: 2 ** 31 - 1, reason: 'bench' } };
     default:
       // An event no step takes: the invocation still starts the action and its connections.
       return { subject: 'whiskpool.bench', event: {} };

@@ -1,11 +1,8 @@
-import ssh2 from 'ssh2';
 import type { ClientErrorExtensions, SFTPWrapper } from 'ssh2';
 
 import type { Logger } from '../log.ts';
+import { newSshClient, type SshClient } from '../ssh/client.ts';
 import { exec, type CommandResult } from '../ssh/session.ts';
-
-const { Client } = ssh2;
-type SshClient = InstanceType<typeof Client>;
 
 /**
  * Users Nodepool tried, in order, on a template server booted from a distribution's cloud
@@ -43,7 +40,7 @@ export async function loginAsAnyOf(login: TemplateLogin, log: Logger): Promise<L
   const refusals: string[] = [];
 
   for (const username of login.usernames) {
-    const client = new Client();
+    const client = await newSshClient();
     // Errors after login (a reset while a command runs) reach the command's own callbacks;
     // without a listener Node would treat them as uncaught.
     client.on('error', () => undefined);

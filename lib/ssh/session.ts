@@ -1,8 +1,7 @@
-import ssh2 from 'ssh2';
-
-const { Client } = ssh2;
+import type { ClientChannel } from 'ssh2';
 
 import { ErrorCode, WhiskpoolError } from '../errors.ts';
+import { newSshClient, type SshClient } from './client.ts';
 
 export interface SshTarget {
   host: string;
@@ -25,7 +24,7 @@ export interface CommandResult {
  * Stops at the first command that exits non-zero.
  */
 export async function runCommands(target: SshTarget, commands: string[]) {
-  const client = new Client();
+  const client = await newSshClient();
   const timeoutMs = target.timeoutMs ?? 10_000;
 
   try {
@@ -62,9 +61,6 @@ export async function runCommands(target: SshTarget, commands: string[]) {
   }
 }
 
-/** An open SSH connection, as ssh2 gives it. */
-export type SshClient = InstanceType<typeof Client>;
-
 /** Runs one command on an open connection; rejects when it runs past `timeoutMs`. */
 export function exec(
   client: SshClient,
@@ -77,7 +73,7 @@ export function exec(
       timeoutMs,
     );
 
-    client.exec(command, (error: Error | undefined, stream: ssh2.ClientChannel) => {
+    client.exec(command, (error: Error | undefined, stream: ClientChannel) => {
       if (error) {
         clearTimeout(timer);
         reject(error);

@@ -17,6 +17,9 @@ import type { ActionResult } from '../../lib/actions/result.ts';
 import type { ActionInvoker } from './invoker.ts';
 import { retryDelayMs, type RetryPolicy } from './retry.ts';
 
+/** Subjects whose message is covered by any later one of its consumer. */
+const COALESCED = new Set<string>([Subject.Demand, Subject.Reconcile]);
+
 export interface DispatcherOptions {
   nc: NatsConnection;
   invoker: ActionInvoker;
@@ -90,8 +93,10 @@ export function startDispatcher(options: DispatcherOptions): Dispatcher {
       return;
     }
 
-    // Demand is a snapshot: when a newer one already waits, this one is stale.
-    if (subject === Subject.Demand && msg.info.pending > 0) {
+    // Demand is a snapshot: when a newer one already waits, this one is stale. A reconcile
+    // request with another tick waiting behind it is served by that one, which reconciles
+    // too and starts later: when many nodes go at once, one pass replaces them all.
+    if (COALESCED.has(subject) && msg.info.pending > 0) {
       msg.ack();
       settle('skipped');
       return;

@@ -170,4 +170,24 @@ describe('dispatch bridge on a real nats-server', () => {
     );
     assert.deepEqual(seen, [{ labels: { a: 5 }, servers: ['g'], at: 5 }]);
   });
+
+  it('runs one reconcile for requests queued behind each other, and never skips a sweep',
+    async () => {
+      const publisher = createPublisher(nc);
+      for (let node = 1; node <= 4; node++) {
+        await publisher.publish(Subject.Reconcile, { reason: `node-${node}-deleted`, at: node });
+      }
+      await publisher.publish(Subject.Sweep, { reason: 'cron cleanup', at: 5 });
+      await publisher.publish(Subject.Reconcile, { reason: 'node-6-deleted', at: 6 });
+
+      const seen: string[] = [];
+      await dispatch(
+        async (_action, params) => {
+          seen.push(`${String(params.subject)} ${(params.event as { at: number }).at}`);
+          return {};
+        },
+        (s) => s.length === 6,
+      );
+      assert.deepEqual(seen, [`${Subject.Sweep} 5`, `${Subject.Reconcile} 6`]);
+    });
 });

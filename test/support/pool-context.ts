@@ -85,7 +85,12 @@ ${extraYaml}`;
     log,
   );
   const jenkins = new JenkinsClient({
-    target: { name: 'test-jenkins', url: jenkinsSim.url, user: 'whiskpool', apiKey: 'test-api-key' },
+    target: {
+      name: 'test-jenkins',
+      url: jenkinsSim.url,
+      user: 'whiskpool',
+      apiKey: 'test-api-key',
+    },
     log,
   });
 

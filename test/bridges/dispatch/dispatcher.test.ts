@@ -101,8 +101,8 @@ describe('dispatch bridge on a real nats-server', () => {
     const settled = await dispatch(
       async () => {
         calls += 1;
-        if (calls < 3) return { error: { code: 'WP_CLOUD_UNAVAILABLE', message: 'x', retryable: true } };
-        return {};
+        if (calls >= 3) return {};
+        return { error: { code: 'WP_CLOUD_UNAVAILABLE', message: 'x', retryable: true } };
       },
       (s) => s.some((x) => x.outcome === 'ack'),
     );
@@ -110,16 +110,19 @@ describe('dispatch bridge on a real nats-server', () => {
     assert.equal(await eventually(queued, 0), 0);
   });
 
-  it('parks a message that keeps failing, with a log-worthy reason, and stops retrying', async () => {
-    await createPublisher(nc).publish(Subject.NodeRegister, { nodeId: 3 });
-    const settled = await dispatch(
-      async () => ({ error: { code: 'WP_JENKINS_UNAVAILABLE', message: 'down', retryable: true } }),
-      (s) => s.some((x) => x.outcome === 'dead'),
-    );
-    assert.deepEqual(settled.map((s) => s.outcome), ['retry', 'retry', 'dead']);
-    assert.equal(await eventually(queued, 0), 0);
-    assert.equal(await dead(), 1);
-  });
+  it('parks a message that keeps failing, with a log-worthy reason, and stops retrying',
+    async () => {
+      await createPublisher(nc).publish(Subject.NodeRegister, { nodeId: 3 });
+      const settled = await dispatch(
+        async () => ({
+          error: { code: 'WP_JENKINS_UNAVAILABLE', message: 'down', retryable: true },
+        }),
+        (s) => s.some((x) => x.outcome === 'dead'),
+      );
+      assert.deepEqual(settled.map((s) => s.outcome), ['retry', 'retry', 'dead']);
+      assert.equal(await eventually(queued, 0), 0);
+      assert.equal(await dead(), 1);
+    });
 
   it('parks at once what no retry can fix', async () => {
     await createPublisher(nc).publish(Subject.NodeSpawn, { nodeId: 4 });

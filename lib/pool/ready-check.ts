@@ -6,6 +6,7 @@ import { failLaunch } from './fail.ts';
 import { followUp } from './follow-ups.ts';
 import { waitOn } from './wait.ts';
 import { LaunchResult } from './stats.ts';
+import { shareNodeSetInfo } from './node-set-files.ts';
 import { awaitSubnodes, prepareSubnodes } from './subnodes.ts';
 import { imageFor, labelOf, providerOf } from './topology.ts';
 
@@ -101,6 +102,7 @@ async function checkLogin(ctx: PoolContext, node: Node): Promise<StepOutcome> {
   }
 
   try {
+    if (label.subnodes > 0) await shareNodeSetInfo(ctx, node);
     const results = await ctx.ssh(
       {
         host: node.ip,
@@ -120,6 +122,9 @@ async function checkLogin(ctx: PoolContext, node: Node): Promise<StepOutcome> {
       return failLaunch(ctx, node, LaunchResult.Unknown, reason);
     }
   } catch (error) {
+    if (isWhiskpoolError(error, ErrorCode.LaunchFailed)) {
+      return failLaunch(ctx, node, LaunchResult.Unknown, error.message);
+    }
     if (!isWhiskpoolError(error, ErrorCode.ReadyCheckFailed)) throw error;
     if (ctx.now() - node.stateTime > provider.bootTimeout * 1000) {
       const reason = `no login within boot-timeout ${provider.bootTimeout} s`;

@@ -148,10 +148,8 @@ function subnodeMetadata(ctx: PoolContext, node: Node, subnode: Subnode, imageNa
  * provider trusts ACTIVE servers, answer a login. Returns the step's outcome while some are
  * not ready (wait, or the launch failed), null once all are. A subnode that fails fails the
  * launch; its server is deleted and its row made new, so a relaunch boots it again.
- *
- * FIXME: Nodepool also wrote /etc/nodepool (role, primary and subnode addresses, a shared
- * key pair) to every member over SFTP and ran the ready script on the subnodes; whiskpool
- * does neither yet. Doing so needs an SFTP write in lib/ssh and a step after this wait.
+ * Once all are ready, the primary's login check tells every member about the set
+ * (see node-set-files.ts).
  */
 export async function awaitSubnodes(ctx: PoolContext, node: Node): Promise<StepOutcome | null> {
   const pending = (await liveSubnodes(ctx.db, node.id)).filter((s) => s.state === 'building');

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -149,4 +150,52 @@ describe('multi-machine sets (label subnodes)', () => {
     for (let i = 0; i < 100 && (await servers()).length > 0; i++) await sleep(50);
     assert.deepEqual(await servers(), []);
   }
+
+  it("tells every machine of the set about the others in Nodepool's /etc/nodepool files",
+    async (t) => {
+      const label = world.ctx.config.labels[0] as { readyScript?: string };
+      label.readyScript = 'ready.sh';
+      t.after(() => delete label.readyScript);
+      const node = await requestNode();
+      await launch(node.id);
+
+      const primary = (await getNode(world.ctx.db, node.id))!;
+      const subnodes = await liveSubnodes(world.ctx.db, node.id);
+      const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+      const infoOf = (serverId: string) =>
+        Object.fromEntries(
+          world.openstack
+            .files(serverId)
+            .filter((file) => file.path.startsWith('/etc/nodepool/'))
+            .map((file) => [file.path.slice('/etc/nodepool/'.length), file.sha256]),
+        );
+      const subIps = subnodes.map((s) => `${s.ip}\n`).join('');
+
+      const members = [
+        { role: 'primary', ip: primary.ip, server: primary.externalId! },
+        ...subnodes.map((s) => ({ role: 'sub', ip: s.ip, server: s.externalId! })),
+      ];
+      const publicKeys = new Set<string>();
+      for (const member of members) {
+        const info = infoOf(member.server);
+        assert.deepEqual(Object.keys(info).sort(), [
+          'id_rsa', 'id_rsa.pub', 'node', 'node_private', 'primary_node',
+          'primary_node_private', 'provider', 'role', 'sub_nodes', 'sub_nodes_private', 'uuid',
+        ]);
+        assert.equal(info.role, sha(`${member.role}\n`), `role of ${member.server}`);
+        assert.equal(info.node, sha(`${member.ip}\n`));
+        assert.equal(info.uuid, sha(`${member.server}\n`));
+        assert.equal(info.primary_node, sha(`${primary.ip}\n`));
+        assert.equal(info.sub_nodes, sha(subIps));
+        publicKeys.add(info['id_rsa.pub']!);
+      }
+      assert.equal(publicKeys.size, 1, 'one key pair for the whole set');
+
+      for (const subnode of subnodes) {
+        assert.ok(
+          world.openstack.commands(subnode.externalId!).some((c) => c.includes('./ready.sh')),
+          'the ready script ran on each subnode',
+        );
+      }
+    });
 });

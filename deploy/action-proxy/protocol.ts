@@ -3,7 +3,8 @@ import { z } from 'zod';
 /**
  * OpenWhisk's action-proxy protocol, which every runtime container speaks: one `POST /init`
  * with the code, then any number of `POST /run`. The platform cuts each activation's log at
- * this line, which the proxy prints on stdout and on stderr after every activation.
+ * this line, which the proxy prints on stdout and on stderr after every activation. The X's
+ * are the platform's own spelling of the line, matched byte for byte.
  */
 export const ACTIVATION_END_MARKER = 'XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX';
 

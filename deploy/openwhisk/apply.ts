@@ -154,55 +154,34 @@ export interface Removable {
 
 /** Deletions in an order OpenWhisk accepts: rules, alarms, triggers, actions, package. */
 export function removals(api: WhiskApi, packageName: string, found: Removable): Change[] {
+  const deletion = (
+    entity: Change['entity'],
+    name: string,
+    apply: () => Promise<void>,
+    detail = 'no longer deployed',
+  ): Change => ({ entity, name, change: 'delete', detail, apply });
+
   const changes: Change[] = [];
   for (const rule of found.rules) {
-    changes.push({
-      entity: 'rule',
-      name: rule.name,
-      change: 'delete',
-      detail: 'no longer deployed',
-      apply: () => api.deleteRule(rule.name),
-    });
+    changes.push(deletion('rule', rule.name, () => api.deleteRule(rule.name)));
   }
   for (const trigger of found.triggers) {
     const feed = annotation(trigger, 'feed');
     if (typeof feed === 'string') {
-      changes.push({
-        entity: 'alarm',
-        name: trigger.name,
-        change: 'delete',
-        detail: `from ${feed}`,
-        apply: async () => {
-          if (await api.readFeed(feed, trigger.name)) await api.feed('DELETE', feed, trigger.name);
-        },
-      });
+      const removeAlarm = async () => {
+        if (await api.readFeed(feed, trigger.name)) await api.feed('DELETE', feed, trigger.name);
+      };
+      changes.push(deletion('alarm', trigger.name, removeAlarm, `from ${feed}`));
     }
-    changes.push({
-      entity: 'trigger',
-      name: trigger.name,
-      change: 'delete',
-      detail: 'no longer deployed',
-      apply: () => api.deleteTrigger(trigger.name),
-    });
+    changes.push(deletion('trigger', trigger.name, () => api.deleteTrigger(trigger.name)));
   }
   for (const action of found.actions) {
     const name = `${packageName}/${action.name}`;
-    changes.push({
-      entity: 'action',
-      name,
-      change: 'delete',
-      detail: 'no longer deployed',
-      apply: () => api.deleteAction(name),
-    });
+    changes.push(deletion('action', name, () => api.deleteAction(name)));
   }
   if (found.pkg) {
-    changes.push({
-      entity: 'package',
-      name: packageName,
-      change: 'delete',
-      detail: 'and its default parameters',
-      apply: () => api.deletePackage(packageName),
-    });
+    const removePackage = () => api.deletePackage(packageName);
+    changes.push(deletion('package', packageName, removePackage, 'and its default parameters'));
   }
   return changes;
 }

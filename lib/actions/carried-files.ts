@@ -49,7 +49,7 @@ async function carryFiles(config: PoolConfig): Promise<CarriedFiles> {
   const privateKeys: Record<string, string> = {};
   for (const [p, provider] of config.providers.entries()) {
     for (const [i, image] of provider.images.entries()) {
-      if (image.privateKey in privateKeys) continue;
+      if (Object.hasOwn(privateKeys, image.privateKey)) continue;
       try {
         privateKeys[image.privateKey] = (await readFile(image.privateKey)).toString('base64');
       } catch (cause) {
@@ -74,8 +74,8 @@ async function carryFiles(config: PoolConfig): Promise<CarriedFiles> {
 
 /** The carried private key at `path`, if the settings carry it. */
 export function carriedPrivateKey(files: CarriedFiles | undefined, path: string) {
-  const base64 = files?.privateKeys[path];
-  return base64 === undefined ? undefined : Buffer.from(base64, 'base64');
+  if (!files || !Object.hasOwn(files.privateKeys, path)) return undefined;
+  return Buffer.from(files.privateKeys[path]!, 'base64');
 }
 
 /** The carried files of script-dir, if the settings carry them. */

@@ -1,4 +1,4 @@
-import type { CloudFlavor, CloudProvider } from './provider.ts';
+import type { CloudProvider } from './provider.ts';
 
 /**
  * Flavors and networks hardly ever change, and every launch needs them: one listing of the
@@ -20,7 +20,7 @@ export function withLookupCache(cloud: CloudProvider, ttlMs = 300_000): CloudPro
 
   return new Proxy(cloud, {
     get(target, property, receiver) {
-      if (property === 'listFlavors') return flavors as () => Promise<CloudFlavor[]>;
+      if (property === 'listFlavors') return flavors;
       if (property === 'findNetwork') return findNetwork;
       const value: unknown = Reflect.get(target, property, receiver);
       return typeof value === 'function' ? value.bind(target) : value;

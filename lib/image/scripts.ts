@@ -3,6 +3,14 @@ import { join, resolve } from 'node:path';
 
 import { ErrorCode, WhiskpoolError } from '../errors.ts';
 
+/** Where Nodepool's images keep script-dir; ready scripts run from there on every machine. */
+export const SCRIPTS_DIR = '/opt/nodepool-scripts';
+
+/** The command that runs a label's ready script on a machine, as Nodepool ran it. */
+export function readyScriptCommand(script: string, hostname: string | null): string {
+  return `cd ${SCRIPTS_DIR} && ./${script} ${hostname ?? ''}`.trim();
+}
+
 export interface ScriptFile {
   name: string;
   content: Buffer;

@@ -6,12 +6,9 @@ import { imageFollowUp } from './follow-ups.ts';
 import { RefreshStep, type SnapshotImage } from './image.ts';
 import { providerImage } from './in-use.ts';
 import { advanceStep } from './repository.ts';
-import { nodepoolVariables, readScripts, shellQuote } from './scripts.ts';
+import { nodepoolVariables, readScripts, SCRIPTS_DIR, shellQuote } from './scripts.ts';
 import { FALLBACK_USERS, loginAsAnyOf, type TemplateSession } from './template-host.ts';
 import { CONNECT_TIMEOUT_MS, POLL_MS, SETUP_TIMEOUT_MS } from './timeouts.ts';
-
-/** Where Nodepool's images keep their scripts; ready scripts run from there on every node. */
-export const SCRIPTS_DIR = '/opt/nodepool-scripts';
 
 /** One SSH connection attempt, handshake and authentication included. */
 const LOGIN_TIMEOUT_MS = 10_000;

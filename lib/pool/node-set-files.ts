@@ -1,5 +1,6 @@
 import { ErrorCode, WhiskpoolError } from '../errors.ts';
-import { loginAsAnyOf } from '../image/template-host.ts';
+import { readyScriptCommand } from '../image/scripts.ts';
+import { loginAsAnyOf, type TemplateSession } from '../image/template-host.ts';
 import type { Node } from '../node/node.ts';
 import { liveSubnodes } from '../node/subnode.ts';
 import type { PoolContext } from './context.ts';
@@ -7,7 +8,6 @@ import { imageFor, labelOf, providerOf } from './topology.ts';
 
 /** Where Nodepool's images keep the files a multi-machine job reads about its set. */
 const INFO_DIR = '/etc/nodepool';
-const SCRIPTS_DIR = '/opt/nodepool-scripts';
 const LOGIN_TIMEOUT_MS = 10_000;
 const SCRIPT_TIMEOUT_MS = 60_000;
 
@@ -16,7 +16,7 @@ interface Member {
   ip: string;
   port: number;
   serverId: string;
-  hostname: string;
+  hostname: string | null;
 }
 
 /**
@@ -41,40 +41,30 @@ export async function shareNodeSetInfo(ctx: PoolContext, node: Node): Promise<vo
     memberOf('primary', node.ip, node.sshPort, node.externalId, node.hostname),
     ...subnodes.map((s) => memberOf('sub', s.ip, s.sshPort, s.externalId, s.hostname)),
   ];
+  const primaryIp = members[0]!.ip;
   const subIps = members.filter((m) => m.role === 'sub').map((m) => m.ip);
 
-  const keys = await rsaKeyPair();
-  const shared: Record<string, string> = {
-    primary_node: line(node.ip ?? ''),
-    primary_node_private: line(node.ip ?? ''),
-    sub_nodes: subIps.map(line).join(''),
-    sub_nodes_private: subIps.map(line).join(''),
-    'id_rsa.pub': line(keys.public.trim()),
-    provider:
-      `NODEPOOL_PROVIDER=${node.provider}\n` +
-      `NODEPOOL_REGION=${provider.regionName ?? ''}\n` +
-      `NODEPOOL_AZ=${node.az ?? ''}\n`,
-  };
   const privateKey = await ctx.readPrivateKey(image.privateKey);
+  const sessions = await logInToAll(ctx, members, image.username, privateKey);
+  try {
+    // Made only once every machine lets us in: an RSA key costs tens of milliseconds of CPU,
+    // and a set still booting is asked again and again.
+    const keys = await rsaKeyPair();
+    const shared: Record<string, string> = {
+      primary_node: line(primaryIp),
+      primary_node_private: line(primaryIp),
+      sub_nodes: subIps.map(line).join(''),
+      sub_nodes_private: subIps.map(line).join(''),
+      'id_rsa.pub': line(keys.public.trim()),
+      provider:
+        `NODEPOOL_PROVIDER=${node.provider}\n` +
+        `NODEPOOL_REGION=${provider.regionName ?? ''}\n` +
+        `NODEPOOL_AZ=${node.az ?? ''}\n`,
+    };
 
-  await Promise.all(
-    members.map(async (member) => {
-      const login = await loginAsAnyOf(
-        {
-          host: member.ip,
-          port: member.port,
-          usernames: [image.username],
-          privateKey,
-          timeoutMs: LOGIN_TIMEOUT_MS,
-        },
-        ctx.log,
-      );
-      if ('refused' in login) {
-        throw new WhiskpoolError(ErrorCode.ReadyCheckFailed, `${member.role}: ${login.refused}`);
-      }
-
-      const { session } = login;
-      try {
+    await Promise.all(
+      members.map(async (member, i) => {
+        const session = sessions[i]!;
         const own = {
           role: line(member.role),
           node: line(member.ip),
@@ -87,8 +77,8 @@ export async function shareNodeSetInfo(ctx: PoolContext, node: Node): Promise<vo
         await session.upload(`${INFO_DIR}/id_rsa`, Buffer.from(keys.private), 0o600);
 
         if (member.role === 'sub' && label.readyScript) {
-          const command = `cd ${SCRIPTS_DIR} && ./${label.readyScript} ${member.hostname}`;
-          const result = await session.run(command.trim(), SCRIPT_TIMEOUT_MS);
+          const command = readyScriptCommand(label.readyScript, member.hostname);
+          const result = await session.run(command, SCRIPT_TIMEOUT_MS);
           if (result.exitCode !== 0) {
             throw new WhiskpoolError(
               ErrorCode.LaunchFailed,
@@ -97,11 +87,45 @@ export async function shareNodeSetInfo(ctx: PoolContext, node: Node): Promise<vo
             );
           }
         }
-      } finally {
-        session.close();
-      }
-    }),
+      }),
+    );
+  } finally {
+    for (const session of sessions) session.close();
+  }
+}
+
+/** One session per member, or ReadyCheckFailed (and none left open) if any refuses yet. */
+async function logInToAll(
+  ctx: PoolContext,
+  members: Member[],
+  username: string,
+  privateKey: Buffer,
+): Promise<TemplateSession[]> {
+  const logins = await Promise.all(
+    members.map((member) =>
+      loginAsAnyOf(
+        {
+          host: member.ip,
+          port: member.port,
+          usernames: [username],
+          privateKey,
+          timeoutMs: LOGIN_TIMEOUT_MS,
+        },
+        ctx.log,
+      ),
+    ),
   );
+  const sessions = logins.flatMap((login) => ('session' in login ? [login.session] : []));
+  const refused = logins.findIndex((login) => 'refused' in login);
+  if (refused >= 0) {
+    for (const session of sessions) session.close();
+    const login = logins[refused] as { refused: string };
+    throw new WhiskpoolError(
+      ErrorCode.ReadyCheckFailed,
+      `${members[refused]!.role}: ${login.refused}`,
+    );
+  }
+  return sessions;
 }
 
 function memberOf(
@@ -114,7 +138,7 @@ function memberOf(
   if (!ip || !serverId) {
     throw new WhiskpoolError(ErrorCode.ReadyCheckFailed, `a ${role} node has no address yet`);
   }
-  return { role, ip, port: port ?? 22, serverId, hostname: hostname ?? '' };
+  return { role, ip, port: port ?? 22, serverId, hostname };
 }
 
 function line(text: string): string {

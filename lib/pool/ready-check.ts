@@ -1,4 +1,5 @@
 import { ErrorCode, isWhiskpoolError } from '../errors.ts';
+import { readyScriptCommand } from '../image/scripts.ts';
 import type { Node } from '../node/node.ts';
 import { requireNode, transitionNode } from '../node/repository.ts';
 import { done, type PoolContext, type StepOutcome } from './context.ts';
@@ -14,9 +15,6 @@ import { imageFor, labelOf, providerOf } from './topology.ts';
 const BOOT_POLL_MS = 250;
 /** How soon an SSH login that failed is tried again while within boot-timeout. */
 const SSH_RETRY_MS = 1000;
-
-/** Where Nodepool's images keep the ready scripts. */
-const SCRIPTS_DIR = '/opt/nodepool-scripts';
 
 /**
  * Waits for a node's server to become ACTIVE (building -> booted), then logs in and runs the
@@ -98,7 +96,7 @@ async function checkLogin(ctx: PoolContext, node: Node): Promise<StepOutcome> {
 
   const commands = ['echo access okay'];
   if (label.readyScript) {
-    commands.push(`cd ${SCRIPTS_DIR} && ./${label.readyScript} ${node.hostname ?? ''}`.trim());
+    commands.push(readyScriptCommand(label.readyScript, node.hostname));
   }
 
   try {

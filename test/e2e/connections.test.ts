@@ -6,15 +6,15 @@ import { after, before, describe, it } from 'node:test';
 
 import { DEFAULT_MAX_CONTAINERS } from '../../deploy/action-proxy/pool.ts';
 import { actionNames, buildBundles } from '../../deploy/bundle.ts';
-import { startLocalStack, type LocalStack } from '../../deploy/local-stack.ts';
+import type { LocalStack } from '../../deploy/local-stack.ts';
 import { loadConfig } from '../../lib/config/index.ts';
 import { openDatabase, type Database } from '../../lib/db/connect.ts';
 import { migrateLatest } from '../../lib/db/migrate.ts';
-import { createLogger } from '../../lib/log.ts';
 import { listNodes } from '../../lib/node/repository.ts';
 import { mariadbSkip, startTestMariaDb, type TestMariaDb } from '../support/mariadb.ts';
 import { writeTestPool, type TestPool } from '../support/pool-config.ts';
 import { waitFor } from '../support/pool-e2e.ts';
+import { startTestStack } from '../support/test-stack.ts';
 
 const MAX_SERVERS = 200;
 /** Connections one action container keeps at most (lib/actions/resources.ts). */
@@ -47,13 +47,7 @@ describe('database connections with a pool of 200 machines', options, () => {
     await buildBundles({ outDir: bundleDir });
 
     const { config } = await loadConfig(pool.configPath);
-    stack = await startLocalStack({
-      configPath: pool.configPath,
-      config,
-      dataDir: pool.dir,
-      log: createLogger({ name: 'test', level: 'warn' }),
-      standIns: true,
-      bootDelayMs: 100,
+    stack = await startTestStack(pool, config, {
       gearmanPollMs: 1000,
       actionHostMode: 'proxy',
       bundleDir,

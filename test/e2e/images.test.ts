@@ -7,13 +7,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { runImageUpdate } from '../../cli/commands/images.ts';
 import { openPoolSession, type PoolSession } from '../../cli/pool-session.ts';
-import { startLocalStack, type LocalStack } from '../../deploy/local-stack.ts';
+import type { LocalStack } from '../../deploy/local-stack.ts';
 import { loadConfig } from '../../lib/config/index.ts';
 import { followUp } from '../../lib/pool/follow-ups.ts';
 import { listImages } from '../../lib/image/index.ts';
 import { createLogger } from '../../lib/log.ts';
 import { listNodes } from '../../lib/node/repository.ts';
 import { writeTestPool, type TestPool } from '../support/pool-config.ts';
+import { startTestStack } from '../support/test-stack.ts';
 
 const LABEL = 'ci-jessie-wikimedia';
 const SCRIPTS = fileURLToPath(new URL('../../config/scripts', import.meta.url));
@@ -34,16 +35,7 @@ describe('a snapshot image refresh through the whole local stack', { timeout: 12
     cpSync(SCRIPTS, join(pool.dir, 'scripts'), { recursive: true });
     const { config } = await loadConfig(pool.configPath);
     const log = createLogger({ name: 'test', level: 'warn' });
-    stack = await startLocalStack({
-      configPath: pool.configPath,
-      config,
-      dataDir: pool.dir,
-      log,
-      standIns: true,
-      bootDelayMs: 100,
-      buildDurationMs: 200,
-      gearmanPollMs: 250,
-    });
+    stack = await startTestStack(pool, config);
     session = await openPoolSession(config, log);
   });
 

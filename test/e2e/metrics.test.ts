@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { startLocalStack, type LocalStack } from '../../deploy/local-stack.ts';
+import type { LocalStack } from '../../deploy/local-stack.ts';
 import { loadConfig } from '../../lib/config/index.ts';
 import { openDatabase, type Database } from '../../lib/db/connect.ts';
-import { createLogger } from '../../lib/log.ts';
 import { listTransitions } from '../../lib/node/repository.ts';
 import { startStatsdSink, type StatsdSink } from '../support/statsd.ts';
 import { writeTestPool, type TestPool } from '../support/pool-config.ts';
+import { startTestStack } from '../support/test-stack.ts';
 
 const BUILDS = 8;
 const LABEL = 'ci-jessie-wikimedia';
@@ -37,16 +37,9 @@ describe("the pool's statsd metrics", { timeout: 240_000 }, () => {
     process.env.STATSD_PORT = String(sink.port);
     pool = await writeTestPool({ labels: [{ name: LABEL, minReady: 1 }], maxServers: MAX_SERVERS });
     const { config } = await loadConfig(pool.configPath);
-    stack = await startLocalStack({
-      configPath: pool.configPath,
-      config,
-      dataDir: pool.dir,
-      log: createLogger({ name: 'test', level: 'warn' }),
-      standIns: true,
+    stack = await startTestStack(pool, config, {
       submitter: { rate: 4, builds: BUILDS },
-      bootDelayMs: 100,
       buildDurationMs: 300,
-      gearmanPollMs: 250,
     });
     stack.submitter?.onLine((line) => {
       if ('build' in line) builds.push(line.build as Build);

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { startLocalStack, type LocalStack } from '../../deploy/local-stack.ts';
+import type { LocalStack } from '../../deploy/local-stack.ts';
 import { loadConfig } from '../../lib/config/index.ts';
 import { openDatabase, type Database } from '../../lib/db/connect.ts';
 import { migrateLatest } from '../../lib/db/migrate.ts';
-import { createLogger } from '../../lib/log.ts';
 import { listNodes } from '../../lib/node/repository.ts';
 import { LIVE_STATES } from '../../lib/node/states.ts';
 import { writeTestPool, type TestPool } from '../support/pool-config.ts';
+import { startTestStack } from '../support/test-stack.ts';
 
 const JESSIE = 'ci-jessie-wikimedia';
 const TRUSTY = 'ci-trusty-wikimedia';
@@ -47,15 +47,7 @@ describe('a running pool re-reads its configuration', { timeout: 240_000 }, () =
     writeFileSync(pool.configPath, withoutTrusty);
 
     const { config } = await loadConfig(pool.configPath);
-    stack = await startLocalStack({
-      configPath: pool.configPath,
-      config,
-      dataDir: pool.dir,
-      log: createLogger({ name: 'test', level: 'warn' }),
-      standIns: true,
-      bootDelayMs: 100,
-      gearmanPollMs: 250,
-    });
+    stack = await startTestStack(pool, config);
     db = openDatabase({ url: pool.databaseUrl });
     await migrateLatest(db);
   });

@@ -8,13 +8,13 @@ import { fileURLToPath } from 'node:url';
 
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 
-import { startLocalStack, type LocalStack } from '../../deploy/local-stack.ts';
+import type { LocalStack } from '../../deploy/local-stack.ts';
 import { loadConfig } from '../../lib/config/index.ts';
 import { openDatabase } from '../../lib/db/connect.ts';
 import { migrateLatest } from '../../lib/db/migrate.ts';
-import { createLogger } from '../../lib/log.ts';
 import { mariadbSkip, startTestMariaDb, type TestMariaDb } from '../support/mariadb.ts';
 import { writeTestPool, type TestPool } from '../support/pool-config.ts';
+import { startTestStack } from '../support/test-stack.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BUILDS = 6;
@@ -75,16 +75,8 @@ describe('secrets on the local stack', { timeout: 400_000 }, () => {
     // The stack's processes, restarted ones included, take their environment from this one.
     if (env.WHISKPOOL_DATABASE_URL) process.env.WHISKPOOL_DATABASE_URL = env.WHISKPOOL_DATABASE_URL;
     const { config } = await loadConfig(pool.configPath);
-    stack = await startLocalStack({
-      configPath: pool.configPath,
-      config,
-      dataDir: pool.dir,
-      log: createLogger({ name: 'test', level: 'warn' }),
-      standIns: true,
+    stack = await startTestStack(pool, config, {
       submitter: { rate: 4, builds: BUILDS },
-      bootDelayMs: 100,
-      buildDurationMs: 200,
-      gearmanPollMs: 250,
     });
 
     nc = await connect({ servers: `nats://127.0.0.1:${pool.ports.nats}` });

@@ -10,10 +10,10 @@ import {
 } from '../../deploy/local-stack.ts';
 import { loadConfig, type PoolConfig } from '../../lib/config/index.ts';
 import { openDatabase, type Database } from '../../lib/db/connect.ts';
-import { createLogger } from '../../lib/log.ts';
 import { listNodes, listTransitions } from '../../lib/node/repository.ts';
 import { isLegalTransition, LIVE_STATES } from '../../lib/node/states.ts';
 import { writeTestPool, type TestPool } from './pool-config.ts';
+import { startTestStack } from './test-stack.ts';
 
 const BUILDS = 50;
 const LABELS = ['ci-jessie-wikimedia', 'ci-trusty-wikimedia'];
@@ -62,16 +62,8 @@ export function describePoolEndToEnd(title: string, variant: PoolVariant = {}) {
       });
       const { config } = await loadConfig(pool.configPath);
       const extra = (await variant.prepare?.(pool, config)) ?? {};
-      stack = await startLocalStack({
-        configPath: pool.configPath,
-        config,
-        dataDir: pool.dir,
-        log: createLogger({ name: 'test', level: 'warn' }),
-        standIns: true,
+      stack = await startTestStack(pool, config, {
         submitter: { rate: 10, builds: BUILDS },
-        bootDelayMs: 100,
-        buildDurationMs: 200,
-        gearmanPollMs: 250,
         ...extra,
       });
       stack.submitter?.onLine((line) => {

@@ -2,10 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
-import ssh2 from 'ssh2';
-
 import type { PoolConfig } from '../lib/config/index.ts';
 import type { Logger } from '../lib/log.ts';
+import { newEd25519KeyPair } from '../lib/ssh/keys.ts';
 import type { Child } from './services/child.ts';
 import { startGearmand } from './services/gearmand.ts';
 import { startNats } from './services/nats.ts';
@@ -179,7 +178,7 @@ function ensureMachineKeys(config: PoolConfig, log: Logger) {
   for (const path of paths) {
     if (existsSync(path)) continue;
     mkdirSync(dirname(resolve(path)), { recursive: true });
-    const keys = ssh2.utils.generateKeyPairSync('ed25519');
+    const keys = newEd25519KeyPair();
     writeFileSync(path, keys.private, { mode: 0o600 });
     writeFileSync(`${path}.pub`, `${keys.public}\n`);
     log.info({ path }, 'made an SSH key for the machines');

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import ssh2 from 'ssh2';
 import type { ParsedKey } from 'ssh2';
+import { newEd25519KeyPair } from '../../lib/ssh/keys.ts';
 import type { FaultSwitch } from './faults.ts';
 import type { ResolvedOptions, SimFlavor } from './options.ts';
 import type { CopiedFile } from './sftp.ts';
@@ -72,7 +73,7 @@ export class ServerFleet {
   readonly history = new Map<string, ServerHistory>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly removing = new Set<string>();
-  private readonly hostKey = utils.generateKeyPairSync('ed25519').private;
+  private readonly hostKey = newEd25519KeyPair().private;
   private readonly authorizedKey: ParsedKey | undefined;
   private createdTotal = 0;
   private peak = 0;

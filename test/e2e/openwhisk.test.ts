@@ -7,13 +7,12 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import ssh2 from 'ssh2';
-
 import { buildBundles } from '../../deploy/bundle.ts';
 import type { ActivationRecord } from '../../deploy/action-proxy/activation.ts';
 import { openDatabase } from '../../lib/db/connect.ts';
 import { migrateLatest } from '../../lib/db/migrate.ts';
 import { createLogger } from '../../lib/log.ts';
+import { newEd25519KeyPair } from '../../lib/ssh/keys.ts';
 import { startOpenWhiskSim, type OpenWhiskSim } from '../../sim/openwhisk/index.ts';
 import { mariadbSkip, startTestMariaDb, type TestMariaDb } from '../support/mariadb.ts';
 import { describePoolEndToEnd, waitFor } from '../support/pool-e2e.ts';
@@ -27,7 +26,7 @@ let mariadb: TestMariaDb | undefined;
 let databaseUrl = '';
 let sim: OpenWhiskSim | undefined;
 let pool: TestPool | undefined;
-const machineKey = ssh2.utils.generateKeyPairSync('ed25519');
+const machineKey = newEd25519KeyPair();
 const bundleDir = mkdtempSync(join(tmpdir(), 'whiskpool-bundles-'));
 
 /** `bin/whiskpool` as an operator runs it, with the API key in the environment. */

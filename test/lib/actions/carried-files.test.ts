@@ -3,8 +3,6 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 
-import ssh2 from 'ssh2';
-
 import { actionSettings } from '../../../cli/config-file.ts';
 import {
   carriedPrivateKey,
@@ -14,6 +12,7 @@ import {
 import { parseSettings } from '../../../lib/actions/settings.ts';
 import { loadConfig } from '../../../lib/config/index.ts';
 import { isWhiskpoolError } from '../../../lib/errors.ts';
+import { newEd25519KeyPair } from '../../../lib/ssh/keys.ts';
 import { writeTestPool, type TestPool } from '../../support/pool-config.ts';
 
 interface Setup {
@@ -39,7 +38,7 @@ async function setup(t: TestContext, options: { key?: boolean } = {}): Promise<S
 
   const keyPath = join(pool.dir, 'id_ed25519');
   if (options.key !== false) {
-    writeFileSync(keyPath, ssh2.utils.generateKeyPairSync('ed25519').private, { mode: 0o600 });
+    writeFileSync(keyPath, newEd25519KeyPair().private, { mode: 0o600 });
   }
   return { pool, keyPath, scriptDir };
 }

@@ -4,8 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import ssh2 from 'ssh2';
-
 import { openStackClientFor } from '../../../lib/actions/clients.ts';
 import type { CloudProvider } from '../../../lib/cloud/provider.ts';
 import { loadConfig } from '../../../lib/config/index.ts';
@@ -17,6 +15,7 @@ import { handleImageEvent } from '../../../lib/image/index.ts';
 import { createLogger } from '../../../lib/log.ts';
 import type { PoolContext, StepOutcome } from '../../../lib/pool/context.ts';
 import { runCommands } from '../../../lib/ssh/session.ts';
+import { newEd25519KeyPair } from '../../../lib/ssh/keys.ts';
 import {
   startOpenStackSim,
   type OpenStackSim,
@@ -64,7 +63,7 @@ export async function startImageWorld(
   moreImages: (keyPath: string) => string = () => '',
 ): Promise<ImageWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'whiskpool-image-'));
-  const key = ssh2.utils.generateKeyPairSync('ed25519');
+  const key = newEd25519KeyPair();
   writeFileSync(join(dir, 'id_ed25519'), key.private, { mode: 0o600 });
 
   const sim = await startOpenStackSim({

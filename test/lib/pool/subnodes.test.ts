@@ -4,8 +4,6 @@ import { writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import ssh2 from 'ssh2';
-
 import { MetadataKey } from '../../../lib/cloud/metadata.ts';
 import { Subject } from '../../../lib/events/subjects.ts';
 import { getNode, insertRequestedNode } from '../../../lib/node/repository.ts';
@@ -17,6 +15,7 @@ import { registerNode } from '../../../lib/pool/register.ts';
 import { spawnNode } from '../../../lib/pool/spawn.ts';
 import { SubnodeKey } from '../../../lib/pool/subnodes.ts';
 import { sweep } from '../../../lib/pool/sweep.ts';
+import { newEd25519KeyPair } from '../../../lib/ssh/keys.ts';
 import { startTestWorld, type TestWorld } from '../../support/pool-context.ts';
 
 const SUBNODES = 2;
@@ -28,7 +27,7 @@ describe('multi-machine sets (label subnodes)', () => {
     world = await startTestWorld();
     world.ctx.config.labels[0]!.subnodes = SUBNODES;
     const image = world.ctx.config.providers[0]!.images[0]!;
-    writeFileSync(image.privateKey, ssh2.utils.generateKeyPairSync('ed25519').private);
+    writeFileSync(image.privateKey, newEd25519KeyPair().private);
   });
   after(async () => world.close());
 

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import ssh2 from 'ssh2';
+import { newEd25519KeyPair } from '../../../lib/ssh/keys.ts';
 import { startOpenStackSim, type OpenStackSim } from '../../../sim/openstack/index.ts';
 import { RawApi, until } from './raw-api.ts';
 
 const { Client, utils } = ssh2;
-const key = utils.generateKeyPairSync('ed25519');
+const key = newEd25519KeyPair();
 
 /** Logs in and writes files over SFTP, as a template server's bootstrap does. */
 async function upload(port: number, username: string, files: Record<string, Buffer>) {

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import ssh2 from 'ssh2';
+import { newEd25519KeyPair } from '../../../lib/ssh/keys.ts';
 import { startOpenStackSim, type OpenStackSim } from '../../../sim/openstack/index.ts';
 import { RawApi, until } from './raw-api.ts';
 import { sshExec } from './ssh-client.ts';
 
 const { utils } = ssh2;
-const allowed = utils.generateKeyPairSync('ed25519');
-const stranger = utils.generateKeyPairSync('ed25519');
+const allowed = newEd25519KeyPair();
+const stranger = newEd25519KeyPair();
 
 async function activeServer(api: RawApi, sim: OpenStackSim) {
   const { body } = await api.createServer();

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import ssh2 from 'ssh2';
 import {
   createOpenStackProvider,
   ownedBy,
@@ -10,13 +9,14 @@ import {
 } from '../../../../lib/cloud/index.ts';
 import { ErrorCode, isWhiskpoolError, type WhiskpoolError } from '../../../../lib/errors.ts';
 import { createLogger } from '../../../../lib/log.ts';
+import { newEd25519KeyPair } from '../../../../lib/ssh/keys.ts';
 import { startOpenStackSim, type OpenStackSim } from '../../../../sim/openstack/index.ts';
 import { freePort } from '../../../support/ports.ts';
 import { until } from '../../../sim/openstack/raw-api.ts';
 import { sshExec } from '../../../sim/openstack/ssh-client.ts';
 
 const log = createLogger({ name: 'test.cloud', level: 'silent' });
-const key = ssh2.utils.generateKeyPairSync('ed25519');
+const key = newEd25519KeyPair();
 
 function clientFor(sim: OpenStackSim, extra: Partial<OpenStackOptions> = {}) {
   return createOpenStackProvider(

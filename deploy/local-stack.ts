@@ -1,10 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 import type { PoolConfig } from '../lib/config/index.ts';
+import { ErrorCode, WhiskpoolError } from '../lib/errors.ts';
 import type { Logger } from '../lib/log.ts';
-import { newEd25519KeyPair } from '../lib/ssh/keys.ts';
+import { newEd25519KeyPair, privateKeyProblem } from '../lib/ssh/keys.ts';
 import type { Child } from './services/child.ts';
 import { startGearmand } from './services/gearmand.ts';
 import { startNats } from './services/nats.ts';
@@ -176,7 +177,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 function ensureMachineKeys(config: PoolConfig, log: Logger) {
   const paths = new Set(config.providers.flatMap((p) => p.images.map((i) => i.privateKey)));
   for (const path of paths) {
-    if (existsSync(path)) continue;
+    if (existsSync(path)) {
+      const problem = privateKeyProblem(readFileSync(path));
+      if (problem === undefined) continue;
+      throw new WhiskpoolError(
+        ErrorCode.ConfigInvalid,
+        `private-key ${path} is no usable key (${problem}); remove it and the local stack ` +
+          'makes a new one',
+      );
+    }
     mkdirSync(dirname(resolve(path)), { recursive: true });
     const keys = newEd25519KeyPair();
     writeFileSync(path, keys.private, { mode: 0o600 });

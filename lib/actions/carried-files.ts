@@ -46,20 +46,29 @@ export async function withCarriedFiles(settings: ActionSettings): Promise<Action
 }
 
 async function carryFiles(config: PoolConfig): Promise<CarriedFiles> {
+  // Loaded here: the actions, which read carried files, need not pay for loading ssh2.
+  const { privateKeyProblem } = await import('../ssh/keys.ts');
   const privateKeys: Record<string, string> = {};
   for (const [p, provider] of config.providers.entries()) {
     for (const [i, image] of provider.images.entries()) {
       if (Object.hasOwn(privateKeys, image.privateKey)) continue;
+      const where = `providers[${p}].images[${i}].private-key: ${image.privateKey}`;
+      let key: Buffer;
       try {
-        privateKeys[image.privateKey] = (await readFile(image.privateKey)).toString('base64');
+        key = await readFile(image.privateKey);
       } catch (cause) {
-        throw new WhiskpoolError(
-          ErrorCode.ConfigInvalid,
-          `providers[${p}].images[${i}].private-key: ${image.privateKey} cannot be read: ` +
-            (cause as Error).message,
-          { cause },
-        );
+        const reason = (cause as Error).message;
+        throw new WhiskpoolError(ErrorCode.ConfigInvalid, `${where} cannot be read: ${reason}`, {
+          cause,
+        });
       }
+
+      // Found now, not by every ready check failing to log in once the pool runs.
+      const problem = privateKeyProblem(key);
+      if (problem !== undefined) {
+        throw new WhiskpoolError(ErrorCode.ConfigInvalid, `${where} is no usable key: ${problem}`);
+      }
+      privateKeys[image.privateKey] = key.toString('base64');
     }
   }
 

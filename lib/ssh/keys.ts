@@ -18,3 +18,11 @@ export function newEd25519KeyPair(): SshKeyPair {
     if (!(ssh2.utils.parseKey(keys.private) instanceof Error)) return keys;
   }
 }
+
+/** Why ssh2 cannot log in with `key`, or undefined when it can. */
+export function privateKeyProblem(key: string | Buffer): string | undefined {
+  const parsed = ssh2.utils.parseKey(key);
+  if (parsed instanceof Error) return parsed.message;
+  if (!parsed.isPrivateKey()) return 'it is a public key, not a private one';
+  return undefined;
+}

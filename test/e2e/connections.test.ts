@@ -13,8 +13,8 @@ import { migrateLatest } from '../../lib/db/migrate.ts';
 import { listNodes } from '../../lib/node/repository.ts';
 import { mariadbSkip, startTestMariaDb, type TestMariaDb } from '../support/mariadb.ts';
 import { writeTestPool, type TestPool } from '../support/pool-config.ts';
-import { waitFor } from '../support/pool-e2e.ts';
 import { startTestStack } from '../support/test-stack.ts';
+import { waitFor } from '../support/wait.ts';
 
 const MAX_SERVERS = 200;
 /** Connections one action container keeps at most (lib/actions/resources.ts). */

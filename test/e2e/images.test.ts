@@ -3,7 +3,6 @@ import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 import { runImageUpdate } from '../../cli/commands/images.ts';
 import { openPoolSession, type PoolSession } from '../../cli/pool-session.ts';
@@ -15,6 +14,7 @@ import { createLogger } from '../../lib/log.ts';
 import { listNodes } from '../../lib/node/repository.ts';
 import { writeTestPool, type TestPool } from '../support/pool-config.ts';
 import { startTestStack } from '../support/test-stack.ts';
+import { waitFor } from '../support/wait.ts';
 
 const LABEL = 'ci-jessie-wikimedia';
 const SCRIPTS = fileURLToPath(new URL('../../config/scripts', import.meta.url));
@@ -46,12 +46,12 @@ describe('a snapshot image refresh through the whole local stack', { timeout: 12
 
   it('snapshots the image on request and boots new machines from the snapshot', async () => {
     await waitFor('a ready machine from the base image', 30_000, async () =>
-      (await listNodes(session.db, { states: ['ready'] })).length >= 1);
+      (await listNodes(session.db, { states: ['ready'] })).length >= 1, pool.logsDir);
     const [first] = await listNodes(session.db, { states: ['ready'] });
 
     await runImageUpdate(session, 'all', LABEL);
     await waitFor('a ready snapshot', 60_000, async () =>
-      (await listImages(session.db, { states: ['ready'] })).length === 1);
+      (await listImages(session.db, { states: ['ready'] })).length === 1, pool.logsDir);
     const [image] = await listImages(session.db, { states: ['ready'] });
     assert.ok(image?.externalId);
 
@@ -65,7 +65,7 @@ describe('a snapshot image refresh through the whole local stack', { timeout: 12
         .map((node) => cloud.servers.find((s) => s.id === node.externalId))
         .find((server) => server?.imageId === image.externalId)?.id;
       return replacement !== undefined;
-    });
+    }, pool.logsDir);
 
     const cloud = await cloudState(pool);
     assert.deepEqual(
@@ -85,13 +85,4 @@ describe('a snapshot image refresh through the whole local stack', { timeout: 12
 async function cloudState(pool: TestPool): Promise<CloudState> {
   const response = await fetch(`${pool.openstackUrl}/_sim/state`);
   return (await response.json()) as CloudState;
-}
-
-async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(200);
-  }
-  assert.fail(`timed out waiting for ${what}`);
 }

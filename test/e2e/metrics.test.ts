@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { LocalStack } from '../../deploy/local-stack.ts';
 import { loadConfig } from '../../lib/config/index.ts';
@@ -9,6 +8,7 @@ import { listTransitions } from '../../lib/node/repository.ts';
 import { startStatsdSink, type StatsdSink } from '../support/statsd.ts';
 import { writeTestPool, type TestPool } from '../support/pool-config.ts';
 import { startTestStack } from '../support/test-stack.ts';
+import { waitFor } from '../support/wait.ts';
 
 const BUILDS = 8;
 const LABEL = 'ci-jessie-wikimedia';
@@ -61,7 +61,7 @@ describe("the pool's statsd metrics", { timeout: 240_000 }, () => {
     sink.named(name).filter((line) => line.type === 'c').reduce((sum, l) => sum + l.value, 0);
 
   it('runs the builds and settles, with the node gauges following', async () => {
-    await waitFor('every build', 180_000, () => builds.length >= BUILDS);
+    await waitFor('every build', 180_000, () => builds.length >= BUILDS, pool.logsDir);
     assert.deepEqual(builds.map((b) => b.outcome), Array(BUILDS).fill('complete'));
 
     // Gauges are sent on each reconcile pass; the pool settles at min-ready and nothing else.
@@ -71,6 +71,7 @@ describe("the pool's statsd metrics", { timeout: 240_000 }, () => {
         const others = ['building', 'used', 'delete', 'hold', 'test'];
         return ready === 1 && others.every((state) => sink.gauge(`${prefix}.${state}`) === 0);
       }),
+      pool.logsDir,
     );
     assert.equal(sink.gauge('nodepool.provider.test-cloud.max_servers'), MAX_SERVERS);
   });
@@ -132,11 +133,3 @@ describe("the pool's statsd metrics", { timeout: 240_000 }, () => {
     assert.ok(count('nodepool.task.test-jenkins.DeleteNodeTask') >= BUILDS);
   });
 });
-
-async function waitFor(what: string, timeoutMs: number, check: () => boolean) {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}

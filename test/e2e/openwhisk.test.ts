@@ -15,8 +15,9 @@ import { createLogger } from '../../lib/log.ts';
 import { newEd25519KeyPair } from '../../lib/ssh/keys.ts';
 import { startOpenWhiskSim, type OpenWhiskSim } from '../../sim/openwhisk/index.ts';
 import { mariadbSkip, startTestMariaDb, type TestMariaDb } from '../support/mariadb.ts';
-import { describePoolEndToEnd, waitFor } from '../support/pool-e2e.ts';
+import { describePoolEndToEnd } from '../support/pool-e2e.ts';
 import type { TestPool } from '../support/pool-config.ts';
+import { waitFor } from '../support/wait.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const API_KEY = `${randomUUID()}:${randomBytes(32).toString('hex')}`;

@@ -12,6 +12,7 @@ import { listNodes } from '../../lib/node/repository.ts';
 import { LIVE_STATES } from '../../lib/node/states.ts';
 import { writeTestPool, type TestPool } from '../support/pool-config.ts';
 import { startTestStack } from '../support/test-stack.ts';
+import { waitFor } from '../support/wait.ts';
 
 const JESSIE = 'ci-jessie-wikimedia';
 const TRUSTY = 'ci-trusty-wikimedia';
@@ -66,19 +67,22 @@ describe('a running pool re-reads its configuration', { timeout: 240_000 }, () =
   }
 
   it('starts with the labels of the file it was started with', async () => {
-    await waitFor('one ready jessie node', 60_000, async () => (await readyOf(JESSIE)) === 1);
+    await waitFor('one ready jessie node', 60_000, async () => (await readyOf(JESSIE)) === 1,
+      pool.logsDir);
     assert.equal(await liveOf(TRUSTY), 0);
   });
 
   it('makes ready nodes for a label added to the file, without a restart', async () => {
     writeFileSync(pool.configPath, withTrusty);
-    await waitFor('two ready trusty nodes', 60_000, async () => (await readyOf(TRUSTY)) === 2);
+    await waitFor('two ready trusty nodes', 60_000, async () => (await readyOf(TRUSTY)) === 2,
+      pool.logsDir);
     assert.equal(await readyOf(JESSIE), 1);
   });
 
   it('follows a changed min-ready', async () => {
     writeFileSync(pool.configPath, withTrusty.replace('min-ready: 1', 'min-ready: 3'));
-    await waitFor('three ready jessie nodes', 60_000, async () => (await readyOf(JESSIE)) === 3);
+    await waitFor('three ready jessie nodes', 60_000, async () => (await readyOf(JESSIE)) === 3,
+      pool.logsDir);
   });
 
   it('refuses an invalid file with a log line and keeps the configuration in force', async () => {
@@ -87,8 +91,7 @@ describe('a running pool re-reads its configuration', { timeout: 240_000 }, () =
     writeFileSync(pool.configPath, invalid.replace(TRUSTY_LABEL, ''));
 
     await waitFor('the refusal in the action host log', 30_000, async () =>
-      readFileSync(hostLog, 'utf8').includes('new configuration refused'),
-    );
+      readFileSync(hostLog, 'utf8').includes('new configuration refused'), pool.logsDir);
     const refusal = readFileSync(hostLog, 'utf8')
       .split('\n')
       .find((line) => line.includes('new configuration refused'));
@@ -102,15 +105,8 @@ describe('a running pool re-reads its configuration', { timeout: 240_000 }, () =
 
   it('deletes the ready nodes of a label removed from the file', async () => {
     writeFileSync(pool.configPath, withoutTrusty.replace('min-ready: 1', 'min-ready: 3'));
-    await waitFor('trusty nodes gone', 60_000, async () => (await liveOf(TRUSTY)) === 0);
+    await waitFor('trusty nodes gone', 60_000, async () => (await liveOf(TRUSTY)) === 0,
+      pool.logsDir);
     assert.equal(await readyOf(JESSIE), 3);
   });
 });
-
-async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}

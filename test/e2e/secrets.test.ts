@@ -3,7 +3,6 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -15,6 +14,7 @@ import { migrateLatest } from '../../lib/db/migrate.ts';
 import { mariadbSkip, startTestMariaDb, type TestMariaDb } from '../support/mariadb.ts';
 import { writeTestPool, type TestPool } from '../support/pool-config.ts';
 import { startTestStack } from '../support/test-stack.ts';
+import { waitFor } from '../support/wait.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BUILDS = 6;
@@ -113,8 +113,7 @@ describe('secrets on the local stack', { timeout: 400_000 }, () => {
   }
 
   it('runs its builds, through the faults', async () => {
-    const deadline = Date.now() + 300_000;
-    while (completed.length < BUILDS && Date.now() < deadline) await sleep(250);
+    await waitFor('every build', 300_000, () => completed.length >= BUILDS, pool.logsDir);
     assert.equal(completed.length, BUILDS);
   });
 

@@ -6,6 +6,8 @@ import { freePort } from './ports.ts';
 
 export interface TestPool {
   dir: string;
+  /** Where a local stack started on this pool writes its processes' logs. */
+  logsDir: string;
   configPath: string;
   ports: { nats: number; gearman: number; openstack: number; jenkins: number; zmq: number };
   databaseUrl: string;
@@ -104,6 +106,7 @@ ${options.extra ?? ''}`;
   writeFileSync(configPath, yaml);
   return {
     dir,
+    logsDir: join(dir, 'logs'),
     configPath,
     ports,
     databaseUrl,

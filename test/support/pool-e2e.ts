@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 import {
   startLocalStack,
@@ -14,6 +13,7 @@ import { listNodes, listTransitions } from '../../lib/node/repository.ts';
 import { isLegalTransition, LIVE_STATES } from '../../lib/node/states.ts';
 import { writeTestPool, type TestPool } from './pool-config.ts';
 import { startTestStack } from './test-stack.ts';
+import { waitFor } from './wait.ts';
 
 const BUILDS = 50;
 const LABELS = ['ci-jessie-wikimedia', 'ci-trusty-wikimedia'];
@@ -79,7 +79,8 @@ export function describePoolEndToEnd(title: string, variant: PoolVariant = {}) {
     });
 
     it('runs every submitted build', async () => {
-      await waitFor('every build to complete', 240_000, async () => completed.length >= BUILDS);
+      const allDone = () => completed.length >= BUILDS;
+      await waitFor('every build to complete', 240_000, allDone, pool.logsDir);
       assert.equal(completed.length, BUILDS);
       for (const build of completed) {
         const what = `build ${String(build.uuid)} ${String(build.outcome)}`;
@@ -94,7 +95,7 @@ export function describePoolEndToEnd(title: string, variant: PoolVariant = {}) {
         return live.every((n) => n.state === 'ready') && LABELS.every(
           (label) => live.filter((n) => n.label === label).length === MIN_READY,
         );
-      });
+      }, pool.logsDir);
     });
 
     it('never gives a machine to a second build', async () => {
@@ -179,15 +180,6 @@ async function cloudState(pool: TestPool) {
     everCreated: number;
     peakServers: number;
   };
-}
-
-export async function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(250);
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 function countBy<T>(items: T[], key: (item: T) => string) {

@@ -53,7 +53,7 @@ describe('files deploy carries to the actions', () => {
 
     const settings = parseSettings(await withCarriedFiles(await settingsOf(pool)));
 
-      assert.deepEqual(carriedPrivateKey(settings.files, keyPath), readFileSync(keyPath));
+    assert.deepEqual(carriedPrivateKey(settings.files, keyPath), readFileSync(keyPath));
     assert.equal(carriedPrivateKey(settings.files, '/elsewhere/id_rsa'), undefined);
     assert.deepEqual(
       carriedScripts(settings.files)?.map((f) => [f.name, f.mode, f.content.toString()]),
@@ -86,6 +86,26 @@ describe('files deploy carries to the actions', () => {
       assert.ok(error.message.includes(keyPath));
       return true;
     });
+  });
+
+  it('refuses a private-key file that holds no key ssh2 can log in with', async (t) => {
+    const { pool, keyPath } = await setup(t, { key: false });
+    const keys = newEd25519KeyPair();
+    const unusable = {
+      'a public key': keys.public,
+      'a truncated key': keys.private.slice(0, 120),
+      'not a key at all': 'ssh-rsa is not how a private key starts\n',
+    };
+
+    for (const [what, text] of Object.entries(unusable)) {
+      writeFileSync(keyPath, text);
+      await assert.rejects(withCarriedFiles(await settingsOf(pool)), (error: unknown) => {
+        assert.ok(isWhiskpoolError(error, 'WP_CONFIG_INVALID'), what);
+        assert.ok(error.message.startsWith(`providers[0].images[0].private-key: ${keyPath} `));
+        assert.match(error.message, /is no usable key: \S/, what);
+        return true;
+      });
+    }
   });
 
   it("refuses settings over OpenWhisk's parameter limit, saying what takes the room", async (t) => {

@@ -5,7 +5,7 @@ import openwhisk from 'openwhisk';
 
 import { createLogger } from '../../../lib/log.ts';
 import { startOpenWhiskSim, type OpenWhiskSim } from '../../../sim/openwhisk/index.ts';
-import { waitFor } from '../../support/pool-e2e.ts';
+import { waitFor } from '../../support/wait.ts';
 
 const API_KEY = '23bc46b1-71f6-4ed5-8c54-816aa4f8c502:sim-test-key';
 const AUTH = `Basic ${Buffer.from(API_KEY).toString('base64')}`;

@@ -63,7 +63,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 
   try {
-    ensureMachineKeys(config, log);
+    // Actions on OpenWhisk log in with the keys deploy carried to them, not with these.
+    if (!options.openwhisk) ensureMachineKeys(config, log);
 
     // Three waves, each of processes that need nothing of one another: the servers, then
     // what talks only to them, then the bridges. Each process pays a second or two of start.

@@ -20,8 +20,10 @@ export const RefreshStep = {
   Boot: 'boot',
   /** Until the template server is ACTIVE. */
   WaitServer: 'wait-server',
-  /** Log in, copy the scripts, run the image's setup script. */
+  /** Log in, copy the scripts, start the image's setup script. */
   Setup: 'setup',
+  /** Until the setup script has ended. */
+  SetupWait: 'setup-wait',
   /** Nova createImage. */
   Snapshot: 'snapshot',
   /** Until Glance says the snapshot is active. */

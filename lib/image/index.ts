@@ -22,4 +22,4 @@ export {
 export { missingSnapshotRequests } from './missing.ts';
 export { listImages, newestReadyImage } from './repository.ts';
 export { KEEP_READY } from './switch.ts';
-export { IMAGE_TIMEOUT_SECONDS } from './timeouts.ts';
+export { IMAGE_TIMEOUT_SECONDS, SETUP_TIMEOUT_MS } from './timeouts.ts';

@@ -7,6 +7,7 @@ import { providerImage } from './in-use.ts';
 import type { ImageStepMessage } from './messages.ts';
 import { claimStep, getImage, releaseStep } from './repository.ts';
 import { setupTemplate } from './setup.ts';
+import { waitForSetup } from './setup-wait.ts';
 import { takeSnapshot, waitForSnapshot } from './snapshot.ts';
 import { switchToSnapshot } from './switch.ts';
 import {
@@ -14,6 +15,7 @@ import {
   CONNECT_TIMEOUT_MS,
   IMAGE_TIMEOUT_SECONDS,
   POLL_MS,
+  SETUP_LEASE_MS,
   SETUP_TIMEOUT_MS,
 } from './timeouts.ts';
 import { waitForTemplate } from './wait-server.ts';
@@ -24,6 +26,7 @@ const RUNS: Record<RefreshStep, StepRun> = {
   [RefreshStep.Boot]: bootTemplate,
   [RefreshStep.WaitServer]: waitForTemplate,
   [RefreshStep.Setup]: (ctx, image) => setupTemplate(ctx, image),
+  [RefreshStep.SetupWait]: waitForSetup,
   [RefreshStep.Snapshot]: takeSnapshot,
   [RefreshStep.WaitImage]: waitForSnapshot,
   [RefreshStep.Switch]: switchToSnapshot,
@@ -31,12 +34,12 @@ const RUNS: Record<RefreshStep, StepRun> = {
 
 /**
  * Steps that change the cloud or the template server hold a lease while they work:
- * JetStream hands a message out again after a minute without an answer, and a setup script
- * must not be started twice on one server. Steps that only look need none.
+ * JetStream hands a message out again after a minute without an answer, and scripts must not
+ * be copied over a setup script that started. Steps that only look need none.
  */
 const LEASES: Partial<Record<RefreshStep, number>> = {
   [RefreshStep.Boot]: CALL_LEASE_MS,
-  [RefreshStep.Setup]: CONNECT_TIMEOUT_MS + SETUP_TIMEOUT_MS,
+  [RefreshStep.Setup]: SETUP_LEASE_MS,
   [RefreshStep.Snapshot]: CALL_LEASE_MS,
   [RefreshStep.Switch]: CALL_LEASE_MS,
 };
@@ -107,7 +110,9 @@ function stepLimitMs(ctx: PoolContext, image: SnapshotImage): number {
       return provider.launchTimeout * 1000;
     }
     case RefreshStep.Setup:
-      return CONNECT_TIMEOUT_MS + SETUP_TIMEOUT_MS;
+      return CONNECT_TIMEOUT_MS;
+    case RefreshStep.SetupWait:
+      return SETUP_TIMEOUT_MS;
     case RefreshStep.WaitImage:
       return (image.timeoutSeconds ?? IMAGE_TIMEOUT_SECONDS) * 1000;
     default:

@@ -11,9 +11,16 @@ export const CONNECT_TIMEOUT_MS = 10 * 60_000;
 
 /**
  * How long the setup script may run. Nodepool set no limit; a day-long setup script is a
- * broken one, and this bounds how long a crashed setup step holds its image.
+ * broken one, and this bounds how long a template whose script died unseen (its server
+ * rebooted) is waited for.
  */
 export const SETUP_TIMEOUT_MS = 3 * 3600_000;
+
+/** Logging in, copying script-dir and starting the setup script. */
+export const SETUP_LEASE_MS = 5 * 60_000;
+
+/** The longest a running setup script goes unlooked at. */
+export const SETUP_POLL_MAX_MS = 30_000;
 
 /** Boot and snapshot calls: a lease long enough for a slow cloud to answer. */
 export const CALL_LEASE_MS = 2 * 60_000;

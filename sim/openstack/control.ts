@@ -19,6 +19,8 @@ export interface SimSettings {
   bootDelayMs?: number;
   deleteDelayMs?: number;
   snapshotDelayMs?: number;
+  /** How long a job started in the background on a machine runs. */
+  jobDurationMs?: number;
   /** Merged into the exit codes by command. */
   commandExitCodes?: Record<string, number>;
 }
@@ -78,7 +80,14 @@ export async function handleControl(
 function settings(body: unknown): SimSettings {
   if (!isRecord(body)) throw invalid('expected a JSON object of settings');
   const out: SimSettings = {};
-  for (const key of ['maxInstances', 'bootDelayMs', 'deleteDelayMs', 'snapshotDelayMs'] as const) {
+  const keys = [
+    'maxInstances',
+    'bootDelayMs',
+    'deleteDelayMs',
+    'snapshotDelayMs',
+    'jobDurationMs',
+  ] as const;
+  for (const key of keys) {
     const value = body[key];
     if (value === undefined) continue;
     if (typeof value !== 'number' || !Number.isInteger(value)) {

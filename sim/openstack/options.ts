@@ -37,6 +37,8 @@ export interface SshOptions {
   commandExitCodes?: Record<string, number>;
   /** How long after ACTIVE sshd starts answering, as on a real boot; default 0. */
   readyDelayMs?: number;
+  /** How long a job started in the background with nohup runs; default 0. */
+  jobDurationMs?: number;
 }
 
 export interface OpenStackSimOptions {
@@ -122,6 +124,7 @@ export function resolveOptions(options: OpenStackSimOptions): ResolvedOptions {
       authorizedKey: options.ssh?.authorizedKey,
       commandExitCodes: { ...options.ssh?.commandExitCodes },
       readyDelayMs: options.ssh?.readyDelayMs ?? 0,
+      jobDurationMs: options.ssh?.jobDurationMs ?? 0,
     },
     log: options.log,
   };

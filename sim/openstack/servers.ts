@@ -5,6 +5,7 @@ import { newEd25519KeyPair } from '../../lib/ssh/keys.ts';
 import type { FaultSwitch } from './faults.ts';
 import type { ResolvedOptions, SimFlavor } from './options.ts';
 import type { CopiedFile } from './sftp.ts';
+import { MachineShell } from './shell.ts';
 import { SshEndpoint } from './ssh-endpoint.ts';
 
 const { utils } = ssh2;
@@ -71,6 +72,7 @@ export const SSH_PORT_KEY = 'ssh-port';
 export class ServerFleet {
   readonly servers = new Map<string, SimServer>();
   readonly history = new Map<string, ServerHistory>();
+  private readonly shells = new Map<string, MachineShell>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly removing = new Set<string>();
   private readonly hostKey = newEd25519KeyPair().private;
@@ -93,6 +95,11 @@ export class ServerFleet {
     }
   }
 
+  /** The machine's jobs and temporary files are lost, as in a reboot; it stays ACTIVE. */
+  reboot(id: string): void {
+    this.shells.get(id)?.reboot();
+  }
+
   get everCreated(): number {
     return this.createdTotal;
   }
@@ -112,13 +119,19 @@ export class ServerFleet {
       files: [],
     };
 
+    const shell = new MachineShell({
+      exitCodeFor: (command) => this.exitCodeFor(command),
+      jobDurationMs: () => this.options.ssh.jobDurationMs,
+      later: (ms, work) => this.later(ms, () => this.servers.has(id) && work()),
+    });
+    this.shells.set(id, shell);
     const ssh = await SshEndpoint.start({
       hostKey: this.hostKey,
       ident: `whiskpool-sim-machine-${id}`,
       usernames: this.options.ssh.usernames,
       authorizedKey: this.authorizedKey,
       isUp: () => this.sshIsUp(id),
-      exitCodeFor: (command) => this.exitCodeFor(command),
+      execute: (command) => shell.execute(command),
       onCommand: (command) => history.commands.push(command),
       onFile: (file) => history.files.push(file),
     });
@@ -171,6 +184,7 @@ export class ServerFleet {
     if (!server) return;
 
     this.servers.delete(id);
+    this.shells.delete(id);
     this.removing.delete(id);
     const history = this.history.get(id);
     if (history) history.deletedAt = Date.now();

@@ -38,6 +38,10 @@ export interface OpenStackSim extends SimControls {
   failDeletes(fault: FaultTrigger & { mode?: 'error' | 'hang' }): void;
   setLatency(ms: number): void;
   setCommandExitCode(command: string, exitCode: number): void;
+  /** How long jobs started in the background on a machine run from now on. */
+  setJobDuration(ms: number): void;
+  /** The server's machine loses its running jobs and temporary files. */
+  rebootMachine(serverId: string): void;
   close(): Promise<void>;
 }
 
@@ -85,6 +89,7 @@ export async function startOpenStackSim(options: OpenStackSimOptions = {}): Prom
       if (settings.snapshotDelayMs !== undefined) {
         config.snapshotDelayMs = settings.snapshotDelayMs;
       }
+      if (settings.jobDurationMs !== undefined) config.ssh.jobDurationMs = settings.jobDurationMs;
       Object.assign(config.ssh.commandExitCodes, settings.commandExitCodes);
     },
     addImage: (image: SimImage) => {
@@ -185,6 +190,10 @@ export async function startOpenStackSim(options: OpenStackSimOptions = {}): Prom
     setCommandExitCode: (command, exitCode) => {
       config.ssh.commandExitCodes[command] = exitCode;
     },
+    setJobDuration: (ms) => {
+      config.ssh.jobDurationMs = ms;
+    },
+    rebootMachine: (serverId) => fleet.reboot(serverId),
     async close() {
       snapshots.close();
       http.closeAllConnections();

@@ -2,6 +2,7 @@ import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import ssh2 from 'ssh2';
 import type { AuthContext, Connection, ParsedKey } from 'ssh2';
+import type { CommandAnswer } from './shell.ts';
 import { serveSftp, type CopiedFile } from './sftp.ts';
 
 const { Server: SshServer, utils } = ssh2;
@@ -18,16 +19,15 @@ export interface SshEndpointOptions {
   authorizedKey?: ParsedKey;
   /** False while the machine is not booted: connections are dropped before the handshake. */
   isUp: () => boolean;
-  exitCodeFor: (command: string) => number;
+  execute: (command: string) => CommandAnswer;
   onCommand: (command: string) => void;
   /** A file uploaded over SFTP, once it is closed. */
   onFile: (file: CopiedFile) => void;
 }
 
 /**
- * The SSH daemon of one simulated server, on its own port of 127.0.0.1. It answers Nodepool's
- * access check (`echo access okay`) and runs nothing else: other commands only report an exit
- * code. Its SFTP subsystem takes uploads and reports each file.
+ * The SSH daemon of one simulated server, on its own port of 127.0.0.1. Commands go to the
+ * machine's shell model (shell.ts); its SFTP subsystem takes uploads and reports each file.
  */
 export class SshEndpoint {
   private readonly sockets = new Set<Socket>();
@@ -35,7 +35,8 @@ export class SshEndpoint {
   private readonly listener: NetServer;
 
   private constructor(private readonly options: SshEndpointOptions) {
-    this.ssh = new SshServer({ hostKeys: [options.hostKey], ident: options.ident }, (client) => this.serve(client));
+    const settings = { hostKeys: [options.hostKey], ident: options.ident };
+    this.ssh = new SshServer(settings, (client) => this.serve(client));
     this.listener = createServer((socket) => this.accept(socket));
   }
 
@@ -85,12 +86,10 @@ export class SshEndpoint {
           const command = info.command;
           this.options.onCommand(command);
 
-          if (command.trim() === 'echo access okay') {
-            stream.write('access okay\n');
-            stream.exit(0);
-          } else {
-            stream.exit(this.options.exitCodeFor(command));
-          }
+          const answer = this.options.execute(command);
+          if (answer.stdout) stream.write(answer.stdout);
+          if (answer.stderr) stream.stderr.write(answer.stderr);
+          stream.exit(answer.exitCode);
           stream.end();
         });
         session.on('pty', (_accept, reject) => reject?.());

@@ -8,6 +8,7 @@ import type { FollowUp } from '../../../lib/events/messages.ts';
 import { Subject } from '../../../lib/events/subjects.ts';
 import {
   IMAGE_TIMEOUT_SECONDS,
+  SETUP_TIMEOUT_MS,
   listImages,
   newestReadyImage,
   type SnapshotImage,
@@ -17,6 +18,7 @@ import { spawnNode } from '../../../lib/pool/spawn.ts';
 import type { SimServerState } from '../../../sim/openstack/index.ts';
 import { templateMetadata } from '../../../lib/cloud/metadata.ts';
 import { sweep } from '../../../lib/pool/sweep.ts';
+import { startSetupCommand } from '../../../lib/image/setup-job.ts';
 import {
   driveUntilStep,
   refreshRequest,
@@ -109,15 +111,20 @@ describe('snapshot image refresh against the OpenStack stand-in', () => {
           sha256: sha256(scriptFile(name)),
         })),
       );
-      assert.deepEqual(world.sim.commands(image.serverExternalId ?? ''), [
+      const commands = world.sim.commands(image.serverExternalId ?? '');
+      const looks = ['cat /tmp/whiskpool-setup/status', 'test -e /tmp/whiskpool-setup/output'];
+      assert.deepEqual(commands.filter((command) => !looks.includes(command)), [
         'sudo mkdir -p /etc/nodepool',
         'sudo chmod 0777 /etc/nodepool',
         'mkdir -p scripts',
         'sudo rm -rf /opt/nodepool-scripts && sudo mv scripts /opt/nodepool-scripts',
         'sudo chmod -R a+rx /opt/nodepool-scripts',
-        "cd /opt/nodepool-scripts && NODEPOOL_SSH_KEY='ssh-rsa AAAA it'\\''s a key' " +
-          `./setup_node.sh '${image.hostname}' && sync && sleep 5`,
+        startSetupCommand('setup_node.sh', image.hostname ?? '', {
+          NODEPOOL_SSH_KEY: "ssh-rsa AAAA it's a key",
+        }),
+        'rm -rf /tmp/whiskpool-setup && sync && sleep 5',
       ]);
+      assert.equal(commands.at(-2), looks[0], 'the status was read before the cleanup');
 
       assert.equal(await spawnedFrom(), image.externalId, 'new machines boot the snapshot');
       await assertNothingLeftBehind();
@@ -153,6 +160,66 @@ describe('snapshot image refresh against the OpenStack stand-in', () => {
       world.sim.setCommandExitCode('./setup_node.sh', 0);
     }
   });
+
+  it('looks at a setup script that outlives one step until it ends, then snapshots',
+    async () => {
+      world.sim.setJobDuration(400);
+      const looks: string[] = [];
+      try {
+        const image = await refresh({}, (message) => {
+          const step = (message.data as { step?: string }).step;
+          if (step === 'setup-wait') looks.push(step);
+        });
+
+        assert.equal(image.state, 'ready');
+        assert.ok(looks.length >= 3, `looked ${looks.length} times`);
+        const commands = world.sim.commands(image.serverExternalId ?? '');
+        const starts = commands.filter((command) => command.includes('./setup_node.sh'));
+        assert.equal(starts.length, 1, 'started once, looked at many times');
+        assert.equal(commands.at(-1), 'rm -rf /tmp/whiskpool-setup && sync && sleep 5');
+        await assertNothingLeftBehind();
+      } finally {
+        world.sim.setJobDuration(0);
+      }
+    });
+
+  it('ends a refresh whose setup script vanished with a reboot of the template', async () => {
+    world.sim.setJobDuration(3_600_000);
+    try {
+      const failed = await refresh({}, (message) => {
+        if ((message.data as { step?: string }).step !== 'setup-wait') return;
+        // What a reboot does to the job: /tmp is emptied, the script is gone.
+        const template = world.sim.state().servers.find((s) => s.metadata['whiskpool-image-id']);
+        world.sim.rebootMachine(template?.id ?? '');
+      });
+
+      assert.equal(failed.state, 'deleted');
+      assert.match(failed.error ?? '', /setup script setup_node.sh is gone from the template/);
+      await assertNothingLeftBehind();
+    } finally {
+      world.sim.setJobDuration(0);
+    }
+  });
+
+  it('gives up a setup script still running after three hours, keeping the old image',
+    async () => {
+      const current = await newestReadyImage(world.db, PROVIDER, IMAGE);
+      world.sim.setJobDuration(3_600_000);
+      let looks = 0;
+      try {
+        const failed = await refresh({}, (message) => {
+          const step = (message.data as { step?: string }).step;
+          if (step === 'setup-wait' && ++looks === 3) world.skew(SETUP_TIMEOUT_MS + 1000);
+        });
+
+        assert.equal(failed.state, 'deleted');
+        assert.match(failed.error ?? '', /setup script setup_node.sh still ran after 3 h/);
+        assert.equal((await newestReadyImage(world.db, PROVIDER, IMAGE))?.id, current?.id);
+        await assertNothingLeftBehind();
+      } finally {
+        world.sim.setJobDuration(0);
+      }
+    });
 
   for (const timeout of [
     { name: "Nodepool's six hours", seconds: undefined, skewMs: IMAGE_TIMEOUT_SECONDS * 1000 },
@@ -344,7 +411,7 @@ describe('snapshot image refresh: logins, base images by id, redelivered steps',
       world.drive(message, { onlyFirst: true }),
     ]);
     const outcomes = runs.map(([outcome]) => outcome?.summary.outcome);
-    assert.equal(outcomes.filter((o) => o === 'set-up').length, 1, String(outcomes));
+    assert.equal(outcomes.filter((o) => o === 'setup-started').length, 1, String(outcomes));
     assert.ok(outcomes.some((o) => o === 'step-busy' || o === 'moved-on'), String(outcomes));
 
     await world.drive(runs.flatMap(([outcome]) => outcome?.events ?? []));

@@ -173,6 +173,15 @@ export const databaseUrl = text.transform((value, ctx): DatabaseConfig => {
 
 const POOL_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
+/**
+ * A file of script-dir run by its name on the machines, as `./NAME`: only characters a shell
+ * takes as they are. Nodepool put the name into the command line unquoted too.
+ */
+export const scriptName = field(
+  'a file name of script-dir: letters, digits, ".", "_", "-" or "+", not starting with "-"',
+  (v): v is string => typeof v === 'string' && /^[\w.+][\w.+-]*$/.test(v),
+);
+
 export const poolId = field(
   'letters, digits, ".", "_" or "-" (at most 63, starting with a letter or digit)',
   (v): v is string => typeof v === 'string' && POOL_ID.test(v),

@@ -15,6 +15,7 @@ import {
   port,
   positiveNumber,
   scalarText,
+  scriptName,
   text,
   url,
   withDefault,
@@ -50,7 +51,7 @@ const providerImage = z.object({
   'base-image': optional(text),
   'min-ram': integer(0),
   'name-filter': optional(text),
-  setup: optional(text),
+  setup: optional(scriptName),
   // Reset scripts were dropped from nodepool in 2015-03; old files still carry the key.
   reset: z.any().optional(),
   diskimage: optional(text),
@@ -97,7 +98,7 @@ const label = z.object({
   image: text,
   'min-ready': withDefault(integer(-1), NODEPOOL_DEFAULTS.minReady),
   subnodes: withDefault(integer(0), NODEPOOL_DEFAULTS.subnodes),
-  'ready-script': optional(text),
+  'ready-script': optional(scriptName),
   providers: z.array(z.object({ name: text })),
 });
 

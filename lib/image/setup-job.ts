@@ -9,11 +9,14 @@ export const SETUP_JOB_DIR = '/tmp/whiskpool-setup';
 const OUTPUT = `${SETUP_JOB_DIR}/output`;
 const STATUS = `${SETUP_JOB_DIR}/status`;
 
+/** How much of the script's output the reason of a failed refresh may quote. */
+const LAST_WORDS_BYTES = 1000;
+
 /**
  * Starts the image's setup script in the background as Nodepool ran it in the foreground:
  * from the scripts directory, with the NODEPOOL_* variables and the template's name as its
- * argument. `mkdir` makes a second start on the same server (a step redelivered after it
- * started the script) a no-op. The command returns as soon as the script is started.
+ * argument. The job's directory is made before the command returns; `mkdir` failing on it
+ * makes a second start on the same server a no-op.
  */
 export function startSetupCommand(
   script: string,
@@ -21,7 +24,7 @@ export function startSetupCommand(
   env: NodeJS.ProcessEnv,
 ): string {
   const run = `cd ${SCRIPTS_DIR} && ${nodepoolVariables(env)}./${script} ${shellQuote(hostname)}`;
-  const job = `${run} > ${OUTPUT} 2>&1; echo $? > ${STATUS}`;
+  const job = `{ ${run}; } >> ${OUTPUT} 2>&1; echo $? > ${STATUS}`;
   return (
     `if mkdir ${SETUP_JOB_DIR} 2>/dev/null; then ` +
     `nohup sh -c ${shellQuote(job)} > /dev/null 2>&1 < /dev/null & fi`
@@ -32,19 +35,30 @@ export function startSetupCommand(
 export const SETUP_STATUS_COMMAND = `cat ${STATUS}`;
 
 /**
- * Succeeds while the job's files are there. They go when the server reboots (a setup script
- * that reboots it, or a crash) and the job with them: no status would ever come.
+ * Exits 0 while the job's directory is there and 1 once it is gone: a reboot (a setup script
+ * that reboots the server, or a crash) empties /tmp, and no status will ever come.
  */
-export const SETUP_JOB_THERE_COMMAND = `test -e ${OUTPUT}`;
+export const SETUP_JOB_THERE_COMMAND = `test -d ${SETUP_JOB_DIR}`;
 
-/** The last lines the setup script printed, for the reason of a failed refresh. */
-export const SETUP_OUTPUT_COMMAND = `tail -n 3 ${OUTPUT}`;
+/** The end of what the setup script printed, bounded however long its last line is. */
+export const SETUP_OUTPUT_COMMAND = `tail -c ${LAST_WORDS_BYTES} ${OUTPUT}`;
 
 /** Leaves nothing of the job in the snapshot, and flushes the disks first, as Nodepool did. */
 export const SETUP_CLEANUP_COMMAND = `rm -rf ${SETUP_JOB_DIR} && sync && sleep 5`;
 
-/** The exit status `SETUP_STATUS_COMMAND` printed, or null while the script runs. */
-export function parseSetupStatus(printed: string): number | null {
+export type SetupStatus = { running: true } | { exitCode: number } | { unreadable: string };
+
+/** What `SETUP_STATUS_COMMAND` printed: the exit status, or that the script still runs. */
+export function parseSetupStatus(printed: string): SetupStatus {
   const text = printed.trim();
-  return /^\d+$/.test(text) ? Number(text) : null;
+  // Empty between the shell opening the file and echo writing to it.
+  if (text === '') return { running: true };
+  if (/^\d+$/.test(text)) return { exitCode: Number(text) };
+  return { unreadable: text.slice(0, 40) };
+}
+
+/** The last three lines of the script's output, on one line, their end kept. */
+export function lastWords(output: string): string {
+  const lines = output.replaceAll('\r', '\n').split('\n').map((line) => line.trim());
+  return lines.filter(Boolean).slice(-3).join(' | ').slice(-300);
 }

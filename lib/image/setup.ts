@@ -1,5 +1,5 @@
 import type { ImageConfig } from '../config/index.ts';
-import { ErrorCode, WhiskpoolError } from '../errors.ts';
+import { ErrorCode, isWhiskpoolError, WhiskpoolError } from '../errors.ts';
 import { done, type PoolContext, type StepOutcome } from '../pool/context.ts';
 import { failRefresh } from './fail.ts';
 import { imageFollowUp } from './follow-ups.ts';
@@ -7,7 +7,11 @@ import { RefreshStep, type SnapshotImage } from './image.ts';
 import { providerImage } from './in-use.ts';
 import { advanceStep } from './repository.ts';
 import { readScripts, SCRIPTS_DIR } from './scripts.ts';
-import { SETUP_CLEANUP_COMMAND, startSetupCommand } from './setup-job.ts';
+import {
+  SETUP_CLEANUP_COMMAND,
+  SETUP_JOB_THERE_COMMAND,
+  startSetupCommand,
+} from './setup-job.ts';
 import { logInToTemplate } from './template-login.ts';
 import type { TemplateSession } from './template-host.ts';
 import { CONNECT_TIMEOUT_MS } from './timeouts.ts';
@@ -32,17 +36,21 @@ export async function setupTemplate(
 
   const { session } = login;
   try {
-    await prepare(ctx, session, image, config);
-    if (config.setup === undefined) {
-      await runOrThrow(session, 'flushing the disks', SETUP_CLEANUP_COMMAND);
+    if (config.setup !== undefined && (await setupStarted(session))) {
+      // This step died after it started the script: the scripts it runs stay as they are.
+      ctx.log.info({ image: image.id }, 'setup script already started');
     } else {
-      // Run again after it died past this point, the step copies the same scripts again and
-      // does not start the script twice (see startSetupCommand).
-      const command = startSetupCommand(config.setup, image.hostname ?? '', env);
-      await runOrThrow(session, `starting setup script ${config.setup}`, command);
-      ctx.log.info({ image: image.id, script: config.setup }, 'setup script started');
+      await prepare(ctx, session, image, config);
+      if (config.setup === undefined) {
+        await runOrThrow(session, 'flushing the disks', SETUP_CLEANUP_COMMAND);
+      } else {
+        const command = startSetupCommand(config.setup, image.hostname ?? '', env);
+        await runOrThrow(session, `starting setup script ${config.setup}`, command);
+        ctx.log.info({ image: image.id, script: config.setup }, 'setup script started');
+      }
     }
   } catch (error) {
+    if (isWhiskpoolError(error) && error.retryable) throw error;
     // Nodepool gave up on the image at any failure on the template; so does whiskpool.
     const reason = error instanceof Error ? error.message : String(error);
     return failRefresh(ctx, image, reason);
@@ -57,6 +65,16 @@ export async function setupTemplate(
   return done({ image: image.id, outcome, user: session.username }, [
     imageFollowUp.step(image.id, next),
   ]);
+}
+
+async function setupStarted(session: TemplateSession): Promise<boolean> {
+  const there = await session.run(SETUP_JOB_THERE_COMMAND, COMMAND_TIMEOUT_MS);
+  if (there.exitCode === 0 || there.exitCode === 1) return there.exitCode === 0;
+  throw new WhiskpoolError(
+    ErrorCode.ImageRefreshFailed,
+    `looking for a started setup script exited ${there.exitCode}`,
+    { retryable: true },
+  );
 }
 
 /** Runs one command on the template; a non-zero exit fails the refresh with its last words. */

@@ -40,6 +40,7 @@ const RUNS: Record<RefreshStep, StepRun> = {
 const LEASES: Partial<Record<RefreshStep, number>> = {
   [RefreshStep.Boot]: CALL_LEASE_MS,
   [RefreshStep.Setup]: SETUP_LEASE_MS,
+  [RefreshStep.SetupWait]: SETUP_LEASE_MS,
   [RefreshStep.Snapshot]: CALL_LEASE_MS,
   [RefreshStep.Switch]: CALL_LEASE_MS,
 };

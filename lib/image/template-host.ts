@@ -10,6 +10,9 @@ import { exec, type CommandResult } from '../ssh/session.ts';
  */
 export const FALLBACK_USERS = ['root', 'ubuntu', 'fedora', 'cloud-user', 'centos', 'debian'];
 
+/** One file copied over SFTP; script-dir's files are small. */
+const UPLOAD_TIMEOUT_MS = 60_000;
+
 export interface TemplateLogin {
   host: string;
   port: number;
@@ -88,11 +91,18 @@ function sessionOver(client: SshClient, username: string): TemplateSession {
         client.sftp((error, wrapper) => (error ? reject(error) : resolve(wrapper))),
       );
       const channel = await sftp;
-      await new Promise<void>((resolve, reject) =>
-        channel.writeFile(remotePath, content, { mode }, (error) =>
-          error ? reject(error) : resolve(),
-        ),
-      );
+      await new Promise<void>((resolve, reject) => {
+        // A stalled transfer must not outlive the step's lease.
+        const timer = setTimeout(() => {
+          reject(new Error(`no answer within ${UPLOAD_TIMEOUT_MS / 1000} s`));
+          client.end();
+        }, UPLOAD_TIMEOUT_MS);
+        channel.writeFile(remotePath, content, { mode }, (error) => {
+          clearTimeout(timer);
+          if (error) reject(error);
+          else resolve();
+        });
+      });
     },
     close: () => client.end(),
   };

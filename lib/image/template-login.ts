@@ -25,6 +25,13 @@ export async function logInToTemplate(
   const serverId = image.serverExternalId ?? '';
   const server = await ctx.cloud(image.provider).getServer(serverId);
   if (!server) return fail(ctx, image, `template server ${serverId} vanished`);
+  if (server.status === 'ERROR') {
+    const fault = server.fault ? `: ${server.fault.message}` : '';
+    return fail(ctx, image, `template server went to ERROR${fault}`);
+  }
+  if (server.status === 'SHUTOFF') {
+    return fail(ctx, image, 'template server is SHUTOFF (powered off by its setup script?)');
+  }
 
   const host = provider.ipv6Preferred ? (server.ipv6 ?? server.ipv4) : (server.ipv4 ?? server.ipv6);
   if (!host) return fail(ctx, image, 'template server is ACTIVE but has no address');

@@ -42,6 +42,20 @@ const CASES: BrokenCase[] = [
     problem: 'providers[0].max-servers: is required',
   },
   {
+    name: 'a setup script name a shell would split',
+    mutate: (c) => (c.providers[0].images[0].setup = 'prepare $(id).sh'),
+    problem:
+      'providers[0].images[0].setup: must be a file name of script-dir: letters, digits, ".", ' +
+      '"_", "-" or "+", not starting with "-", got "prepare $(id).sh"',
+  },
+  {
+    name: 'a ready script in a subdirectory',
+    mutate: (c) => (c.labels[0]['ready-script'] = 'checks/ready.sh'),
+    problem:
+      'labels[0].ready-script: must be a file name of script-dir: letters, digits, ".", "_", ' +
+      '"-" or "+", not starting with "-", got "checks/ready.sh"',
+  },
+  {
     name: 'labels are missing',
     mutate: (c) => delete c.labels,
     problem: 'labels: is required',

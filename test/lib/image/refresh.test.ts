@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readdirSync, renameSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 
@@ -19,6 +19,7 @@ import type { SimServerState } from '../../../sim/openstack/index.ts';
 import { templateMetadata } from '../../../lib/cloud/metadata.ts';
 import { sweep } from '../../../lib/pool/sweep.ts';
 import { startSetupCommand } from '../../../lib/image/setup-job.ts';
+import { sshExec } from '../../sim/openstack/ssh-client.ts';
 import {
   driveUntilStep,
   refreshRequest,
@@ -112,8 +113,8 @@ describe('snapshot image refresh against the OpenStack stand-in', () => {
         })),
       );
       const commands = world.sim.commands(image.serverExternalId ?? '');
-      const looks = ['cat /tmp/whiskpool-setup/status', 'test -e /tmp/whiskpool-setup/output'];
-      assert.deepEqual(commands.filter((command) => !looks.includes(command)), [
+      const looks = ['cat /tmp/whiskpool-setup/status', 'test -d /tmp/whiskpool-setup'];
+      assert.deepEqual(commands.slice(1).filter((command) => !looks.includes(command)), [
         'sudo mkdir -p /etc/nodepool',
         'sudo chmod 0777 /etc/nodepool',
         'mkdir -p scripts',
@@ -124,6 +125,7 @@ describe('snapshot image refresh against the OpenStack stand-in', () => {
         }),
         'rm -rf /tmp/whiskpool-setup && sync && sleep 5',
       ]);
+      assert.equal(commands[0], looks[1], 'a setup started before is looked for first');
       assert.equal(commands.at(-2), looks[0], 'the status was read before the cleanup');
 
       assert.equal(await spawnedFrom(), image.externalId, 'new machines boot the snapshot');
@@ -152,7 +154,11 @@ describe('snapshot image refresh against the OpenStack stand-in', () => {
       const failed = await refresh();
 
       assert.equal(failed.state, 'deleted');
-      assert.match(failed.error ?? '', /setup script setup_node.sh exited 3 as jenkins/);
+      assert.match(
+        failed.error ?? '',
+        /setup script setup_node.sh exited 3 as jenkins: simulated job exited 3$/,
+        "the script's last words are in the reason",
+      );
       assert.equal((await newestReadyImage(world.db, PROVIDER, IMAGE))?.id, current.id);
       assert.equal(await spawnedFrom(), current.externalId);
       await assertNothingLeftBehind();
@@ -421,6 +427,45 @@ describe('snapshot image refresh: logins, base images by id, redelivered steps',
     const setups = world.sim.commands(image?.serverExternalId ?? '')
       .filter((command) => command.includes('./setup_node.sh'));
     assert.equal(setups.length, 1, 'the setup script ran once');
+  });
+
+  it('moves on once when the look that saw the script end is delivered again', async () => {
+    const message = await driveUntilStep(world, 'setup-wait');
+    const { imageId } = message.data as { imageId: number };
+    const [first] = await world.drive(message, { onlyFirst: true });
+    assert.equal(first?.summary.outcome, 'set-up', 'the job had ended');
+
+    // JetStream hands the same message out again: the job's files are gone by now.
+    const [again] = await world.drive(message, { onlyFirst: true });
+    assert.equal(again?.summary.outcome, 'moved-on');
+
+    await world.drive(first?.events ?? []);
+    const image = (await listImages(world.db)).find((row) => row.id === imageId);
+    assert.equal(image?.state, 'ready');
+  });
+
+  it('leaves a started setup script alone when the setup step runs again', async () => {
+    const message = await driveUntilStep(world, 'setup');
+    const { imageId } = message.data as { imageId: number };
+    const [row] = (await listImages(world.db)).filter((image) => image.id === imageId);
+    const server = world.sim.state().servers.find((s) => s.id === row?.serverExternalId);
+    // What the step did before it died: it started the script; the row never heard of it.
+    const started = await sshExec({
+      port: Number(server?.metadata['ssh-port']),
+      username: 'centos',
+      privateKey: readFileSync(join(world.dir, 'id_ed25519'), 'utf8'),
+      command: startSetupCommand('setup_node.sh', row?.hostname ?? '', {}),
+    });
+    assert.equal(started.code, 0);
+
+    const [outcome] = await world.drive(message, { onlyFirst: true });
+    assert.equal(outcome?.summary.outcome, 'setup-started');
+    const commands = world.sim.commands(row?.serverExternalId ?? '');
+    assert.deepEqual(commands.slice(-1), ['test -d /tmp/whiskpool-setup'], 'nothing replaced');
+
+    await world.drive(outcome?.events ?? []);
+    const image = (await listImages(world.db)).find((found) => found.id === imageId);
+    assert.equal(image?.state, 'ready');
   });
 
   it('takes no second snapshot when the step died after Nova answered', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -8,7 +8,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { SCRIPTS_DIR } from '../../../lib/image/scripts.ts';
 import {
+  lastWords,
   parseSetupStatus,
+  SETUP_CLEANUP_COMMAND,
   SETUP_JOB_DIR,
   SETUP_JOB_THERE_COMMAND,
   SETUP_OUTPUT_COMMAND,
@@ -19,19 +21,27 @@ import {
 const root = mkdtempSync(join(tmpdir(), 'whiskpool-detach-'));
 const scriptsDir = join(root, 'scripts');
 const jobDir = join(root, 'job');
+mkdirSync(scriptsDir);
 
 /** The command with this test's directories for the machine's, run by a real sh. */
-function sh(command: string): string {
+function sh(command: string): { code: number; stdout: string } {
   const local = command.replaceAll(SCRIPTS_DIR, scriptsDir).replaceAll(SETUP_JOB_DIR, jobDir);
-  return execFileSync('sh', ['-c', local], { encoding: 'utf8', timeout: 5000 });
+  try {
+    return { code: 0, stdout: execFileSync('sh', ['-c', local], { encoding: 'utf8' }) };
+  } catch (error) {
+    return { code: (error as { status: number }).status, stdout: '' };
+  }
 }
 
-async function statusOf(): Promise<number> {
+function script(name: string, body: string) {
+  writeFileSync(join(scriptsDir, name), `#!/bin/sh\n${body}`, { mode: 0o755 });
+}
+
+async function exitCodeOf(): Promise<number> {
   for (let i = 0; i < 100; i++) {
-    if (existsSync(join(jobDir, 'status'))) {
-      const status = parseSetupStatus(sh(SETUP_STATUS_COMMAND));
-      if (status !== null) return status;
-    }
+    const printed = sh(SETUP_STATUS_COMMAND);
+    const status = printed.code === 0 ? parseSetupStatus(printed.stdout) : { running: true };
+    if ('exitCode' in status) return status.exitCode;
     await sleep(50);
   }
   throw new Error('the setup job never ended');
@@ -41,45 +51,63 @@ describe('the setup script as a detached job, run by sh', () => {
   after(() => rmSync(root, { recursive: true, force: true }));
 
   it('starts at once, then leaves the exit status and the output, quoting kept', async () => {
-    execFileSync('mkdir', ['-p', scriptsDir]);
-    const script = '#!/bin/sh\nsleep 0.3\necho "host $1 key $NODEPOOL_SSH_KEY"\nexit 3\n';
-    writeFileSync(join(scriptsDir, 'setup_node.sh'), script, { mode: 0o755 });
-    const env = { NODEPOOL_SSH_KEY: "ssh-rsa AAAA it's a \"key\" $HOME", PATH: '/bin' };
+    script('setup_node.sh', 'sleep 0.3\necho "host $1 key $NODEPOOL_SSH_KEY"\nexit 3\n');
+    const env = { NODEPOOL_SSH_KEY: "ssh-rsa AAAA it's a \"key\" $HOME `id`", PATH: '/bin' };
 
     const started = Date.now();
-    sh(startSetupCommand('setup_node.sh', "template-'1'", env));
+    sh(startSetupCommand('setup_node.sh', "template-'1' $(id)", env));
     assert.ok(Date.now() - started < 250, 'the command does not wait for the script');
-    assert.throws(() => sh(SETUP_STATUS_COMMAND), 'no status while the script runs');
-    sh(SETUP_JOB_THERE_COMMAND);
+    assert.equal(sh(SETUP_STATUS_COMMAND).code, 1, 'no status while the script runs');
+    assert.equal(sh(SETUP_JOB_THERE_COMMAND).code, 0, 'the job is there at once');
 
-    assert.equal(await statusOf(), 3);
+    assert.equal(await exitCodeOf(), 3);
     assert.equal(
-      sh(SETUP_OUTPUT_COMMAND),
-      `host template-'1' key ssh-rsa AAAA it's a "key" $HOME\n`,
+      sh(SETUP_OUTPUT_COMMAND).stdout,
+      'host template-\'1\' $(id) key ssh-rsa AAAA it\'s a "key" $HOME `id`\n',
     );
   });
 
-  it('finds no job once its files are gone, as after a reboot', () => {
-    rmSync(join(jobDir, 'output'));
-    assert.throws(() => sh(SETUP_JOB_THERE_COMMAND));
-  });
-
   it('does not start the script a second time on the same machine', async () => {
-    writeFileSync(join(scriptsDir, 'count.sh'), '#!/bin/sh\necho run >> "$0.runs"\n', {
-      mode: 0o755,
-    });
-
+    script('count.sh', 'echo run >> "$0.runs"\n');
     sh(startSetupCommand('count.sh', 'template', {}));
-    assert.equal(await statusOf(), 3, 'the first job status stays');
     await sleep(300);
+
+    assert.equal(await exitCodeOf(), 3, 'the first job status stays');
     assert.equal(existsSync(join(scriptsDir, 'count.sh.runs')), false);
-    assert.equal(readFileSync(join(jobDir, 'status'), 'utf8'), '3\n');
   });
 
-  it('reads a status only once it is whole', () => {
-    assert.equal(parseSetupStatus('0\n'), 0);
-    assert.equal(parseSetupStatus('127\n'), 127);
-    assert.equal(parseSetupStatus(''), null);
-    assert.equal(parseSetupStatus('1x'), null);
+  it('finds no job once the cleanup or a reboot removed its directory', () => {
+    assert.equal(sh(SETUP_CLEANUP_COMMAND.replace(' && sleep 5', '')).code, 0);
+    assert.equal(sh(SETUP_JOB_THERE_COMMAND).code, 1);
+    assert.equal(sh(SETUP_STATUS_COMMAND).code, 1);
+  });
+
+  it('records why the scripts directory could not be entered', async () => {
+    rmSync(scriptsDir, { recursive: true });
+    sh(startSetupCommand('setup_node.sh', 'template', {}));
+
+    assert.notEqual(await exitCodeOf(), 0);
+    assert.match(sh(SETUP_OUTPUT_COMMAND).stdout, /can't cd|No such file/);
+    mkdirSync(scriptsDir);
+    sh(SETUP_CLEANUP_COMMAND.replace(' && sleep 5', ''));
+  });
+
+  it('quotes at most a bounded end of the output, however long its last line', async () => {
+    const body = 'head -c 3000000 /dev/zero | tr "\\0" "#"\necho\necho "E: no package foo"\n';
+    script('noisy.sh', `${body}exit 100\n`);
+    sh(startSetupCommand('noisy.sh', 'template', {}));
+
+    assert.equal(await exitCodeOf(), 100);
+    const tail = sh(SETUP_OUTPUT_COMMAND).stdout;
+    assert.ok(tail.length <= 1000, `${tail.length} bytes read back`);
+    assert.match(lastWords(tail), /E: no package foo$/);
+    assert.equal(readFileSync(join(jobDir, 'status'), 'utf8'), '100\n');
+  });
+
+  it('reads a status only once it is whole, and tells garbage apart', () => {
+    assert.deepEqual(parseSetupStatus('0\n'), { exitCode: 0 });
+    assert.deepEqual(parseSetupStatus('127\n'), { exitCode: 127 });
+    assert.deepEqual(parseSetupStatus(''), { running: true });
+    assert.deepEqual(parseSetupStatus('1x'), { unreadable: '1x' });
   });
 });

@@ -52,10 +52,9 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
+  // A configuration's problems are part of the message, one line each.
   const message = error instanceof Error ? error.message : String(error);
-  const problems = (error as { problems?: string[] }).problems;
   process.stderr.write(`whiskpool: ${message}\n`);
-  if (problems) for (const problem of problems) process.stderr.write(`  ${problem}\n`);
   process.exit(1);
 }
 

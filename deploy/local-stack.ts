@@ -10,7 +10,7 @@ import type { Child } from './services/child.ts';
 import { startGearmand } from './services/gearmand.ts';
 import { startNats } from './services/nats.ts';
 import { startNodeProcess, type NodeProcess } from './services/node-process.ts';
-import { freePort } from './services/ports.ts';
+import { freePort, portInUse } from './services/ports.ts';
 import { restartable, type Restartable } from './services/restartable.ts';
 import { together } from './services/together.ts';
 import { startStandIns, type StandIns } from './stand-ins.ts';
@@ -65,6 +65,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     // Actions on OpenWhisk log in with the keys deploy carried to them, not with these.
     if (!options.openwhisk) ensureMachineKeys(config, log);
+    await refuseTakenServerPorts(config);
 
     // Three waves, each of processes that need nothing of one another: the servers, then
     // what talks only to them, then the bridges. Each process pays a second or two of start.
@@ -192,6 +193,28 @@ function ensureMachineKeys(config: PoolConfig, log: Logger) {
     writeFileSync(path, keys.private, { mode: 0o600 });
     writeFileSync(`${path}.pub`, `${keys.public}\n`);
     log.info({ path }, 'made an SSH key for the machines');
+  }
+}
+
+/**
+ * A second stack on the same configuration would start its servers on the first one's ports,
+ * and on its data: it is refused before it starts anything.
+ */
+async function refuseTakenServerPorts(config: PoolConfig) {
+  const servers: [string, number | null][] = [
+    ['nats-server', localPort(config.nats.url)],
+    ...config.gearmanServers.map((server): [string, number | null] => [
+      'gearmand',
+      isLocal(server.host) ? server.port : null,
+    ]),
+  ];
+  for (const [what, port] of servers) {
+    if (port === null || !(await portInUse(port))) continue;
+    throw new WhiskpoolError(
+      ErrorCode.UsageInvalid,
+      `port ${port} of 127.0.0.1, where this configuration's ${what} listens, is taken: is ` +
+        'another whiskpool stack running on it? Stop it first, or give another port',
+    );
   }
 }
 

@@ -3,6 +3,8 @@ import { dirname } from 'node:path';
 
 import knex, { type Knex } from 'knex';
 
+import { ImmediateSqliteClient } from './sqlite-client.ts';
+
 export type Database = Knex;
 
 export interface DatabaseOptions {
@@ -24,7 +26,7 @@ export function openDatabase(options: DatabaseOptions): Database {
     if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
 
     return knex({
-      client: 'better-sqlite3',
+      client: ImmediateSqliteClient as unknown as typeof Knex.Client,
       connection: { filename },
       useNullAsDefault: true,
       // SQLite allows one writer; one connection per process makes transactions queue in

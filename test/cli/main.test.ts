@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 
 import { writeTestPool, type TestPool } from '../support/pool-config.ts';
@@ -46,4 +47,23 @@ describe('the command line', () => {
       );
     });
   }
+});
+
+describe('a command on an invalid configuration', () => {
+  it('names each problem once and exits 1', async () => {
+    const labels = [{ name: 'ci-jessie-wikimedia', minReady: 0 }];
+    const pool = await writeTestPool({ labels, maxServers: 1 });
+    const text = readFileSync(pool.configPath, 'utf8');
+    writeFileSync(pool.configPath, text.replace(/max-servers: \d+/, 'max-servers: six'));
+
+    const run = await runCli(['-c', pool.configPath, 'list']);
+
+    assert.equal(run.code, 1);
+    assert.equal(run.stdout, '');
+    assert.equal(
+      run.stderr,
+      `whiskpool: configuration ${pool.configPath} is invalid (1 problem):\n` +
+        '  providers[0].max-servers: must be a non-negative integer, got "six"\n',
+    );
+  });
 });

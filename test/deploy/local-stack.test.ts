@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
@@ -36,5 +37,35 @@ describe('the local stack', () => {
     });
     assert.equal(readFileSync(keyPath, 'utf8'), '-----BEGIN OPENSSH PRIVATE KEY-----\nbroken\n');
     assert.equal(existsSync(join(pool.logsDir, 'nats.log')), false, 'nats-server not started');
+  });
+
+  it('refuses to start beside a stack that holds its ports, starting nothing', async (t) => {
+    const pool = await writeTestPool({
+      labels: [{ name: 'ci-jessie-wikimedia', minReady: 1 }],
+      maxServers: 1,
+    });
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(pool.ports.nats, '127.0.0.1', resolve));
+    t.after(() => {
+      holder.close();
+      rmSync(pool.dir, { recursive: true, force: true });
+    });
+    const { config } = await loadConfig(pool.configPath);
+
+    const starting = startLocalStack({
+      configPath: pool.configPath,
+      config,
+      dataDir: pool.dir,
+      log: createLogger({ name: 'test', level: 'silent' }),
+      standIns: true,
+    });
+
+    await assert.rejects(starting, (error: unknown) => {
+      assert.ok(isWhiskpoolError(error, 'WP_USAGE_INVALID'));
+      assert.match(error.message, new RegExp(`^port ${pool.ports.nats} of 127.0.0.1, where `));
+      assert.match(error.message, /nats-server listens, is taken: is another whiskpool stack/);
+      return true;
+    });
+    assert.equal(existsSync(pool.logsDir) && readdirSync(pool.logsDir).length, 0, 'no logs');
   });
 });

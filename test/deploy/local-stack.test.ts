@@ -2,32 +2,41 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 
 import { startLocalStack } from '../../deploy/local-stack.ts';
 import { loadConfig } from '../../lib/config/index.ts';
 import { isWhiskpoolError } from '../../lib/errors.ts';
 import { createLogger } from '../../lib/log.ts';
-import { writeTestPool } from '../support/pool-config.ts';
+import { writeTestPool, type TestPool } from '../support/pool-config.ts';
+
+async function testPool(t: TestContext): Promise<TestPool> {
+  const pool = await writeTestPool({
+    labels: [{ name: 'ci-jessie-wikimedia', minReady: 1 }],
+    maxServers: 1,
+  });
+  t.after(() => rmSync(pool.dir, { recursive: true, force: true }));
+  return pool;
+}
+
+async function startOn(pool: TestPool) {
+  const { config } = await loadConfig(pool.configPath);
+  return startLocalStack({
+    configPath: pool.configPath,
+    config,
+    dataDir: pool.dir,
+    log: createLogger({ name: 'test', level: 'silent' }),
+    standIns: true,
+  });
+}
 
 describe('the local stack', () => {
   it('refuses a private-key file it cannot log in with, before it starts anything', async (t) => {
-    const pool = await writeTestPool({
-      labels: [{ name: 'ci-jessie-wikimedia', minReady: 1 }],
-      maxServers: 1,
-    });
-    t.after(() => rmSync(pool.dir, { recursive: true, force: true }));
+    const pool = await testPool(t);
     const keyPath = join(pool.dir, 'id_ed25519');
     writeFileSync(keyPath, '-----BEGIN OPENSSH PRIVATE KEY-----\nbroken\n');
-    const { config } = await loadConfig(pool.configPath);
 
-    const starting = startLocalStack({
-      configPath: pool.configPath,
-      config,
-      dataDir: pool.dir,
-      log: createLogger({ name: 'test', level: 'silent' }),
-      standIns: true,
-    });
+    const starting = startOn(pool);
 
     await assert.rejects(starting, (error: unknown) => {
       assert.ok(isWhiskpoolError(error, 'WP_CONFIG_INVALID'));
@@ -40,25 +49,12 @@ describe('the local stack', () => {
   });
 
   it('refuses to start beside a stack that holds its ports, starting nothing', async (t) => {
-    const pool = await writeTestPool({
-      labels: [{ name: 'ci-jessie-wikimedia', minReady: 1 }],
-      maxServers: 1,
-    });
+    const pool = await testPool(t);
     const holder = createServer();
     await new Promise<void>((resolve) => holder.listen(pool.ports.nats, '127.0.0.1', resolve));
-    t.after(() => {
-      holder.close();
-      rmSync(pool.dir, { recursive: true, force: true });
-    });
-    const { config } = await loadConfig(pool.configPath);
+    t.after(() => holder.close());
 
-    const starting = startLocalStack({
-      configPath: pool.configPath,
-      config,
-      dataDir: pool.dir,
-      log: createLogger({ name: 'test', level: 'silent' }),
-      standIns: true,
-    });
+    const starting = startOn(pool);
 
     await assert.rejects(starting, (error: unknown) => {
       assert.ok(isWhiskpoolError(error, 'WP_USAGE_INVALID'));

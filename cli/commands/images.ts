@@ -43,7 +43,11 @@ export function registerImageCommands(program: Command) {
     .description('ask the pool for a new snapshot of an image, now instead of at the cron')
     .argument('<provider>', 'a provider name, or "all" for every provider with the image')
     .argument('<image>', "the provider image's name")
-    .option('--timeout <seconds>', 'how long the snapshot may take in Glance', seconds)
+    .option(
+      '--timeout <seconds>',
+      'how long the snapshot may take in Glance (default: 6 h)',
+      seconds,
+    )
     .action(async (provider: string, image: string, options: { timeout?: number }) => {
       const output = await withPoolSession(program.opts<GlobalOptions>(), (session) =>
         runImageUpdate(session, provider, image, options.timeout),

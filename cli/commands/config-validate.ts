@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 
 import { ConfigInvalidError } from '../../lib/config/index.ts';
 import { readConfig, type GlobalOptions } from '../config-file.ts';
+import { missingLocalFiles } from '../local-files.ts';
 
 export interface Validation {
   valid: boolean;
@@ -29,8 +30,9 @@ export function registerConfigValidateCommand(program: Command) {
 
 export async function validateConfig(options: GlobalOptions): Promise<Validation> {
   try {
-    const { warnings } = await readConfig(options);
-    return { valid: true, problems: [], warnings };
+    const { config, warnings } = await readConfig(options);
+    const missing = await missingLocalFiles(config);
+    return { valid: true, problems: [], warnings: [...warnings, ...missing] };
   } catch (error) {
     if (!(error instanceof ConfigInvalidError)) throw error;
     return { valid: false, problems: error.problems, warnings: [] };

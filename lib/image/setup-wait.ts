@@ -42,7 +42,9 @@ export async function waitForSetup(ctx: PoolContext, image: SnapshotImage): Prom
   const { session } = login;
 
   try {
-    const job = await lookAt(session);
+    const job = await lookAt(session).catch((error: unknown) => ({
+      unknown: error instanceof Error ? error.message : String(error),
+    }));
     if ('gone' in job) {
       return failRefresh(ctx, image, `${script} is gone from the template server (rebooted?)`);
     }

@@ -55,6 +55,8 @@ export function formatNodes(nodes: readonly Node[], now: number, json: boolean):
       ip: node.ip,
       state: node.state,
       ageSeconds: Math.floor((now - node.stateTime) / 1000),
+      // Not a column of 2015's table (Nodepool added it later); why a node is held.
+      comment: node.comment,
     }));
     return JSON.stringify(rows, null, 2);
   }

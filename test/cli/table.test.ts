@@ -50,7 +50,7 @@ describe('list output', () => {
     version: 3,
     launchAttempts: 1,
     build: null,
-    comment: null,
+    comment: 'kept to look at a failed build',
     error: null,
     checkedAt: null,
   };
@@ -77,6 +77,7 @@ describe('list output', () => {
       ip: '10.68.16.5',
       state: 'ready',
       ageSeconds: 61,
+      comment: 'kept to look at a failed build',
     });
   });
 });

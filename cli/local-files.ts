@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 import type { PoolConfig } from '../lib/config/index.ts';
+import { readScripts } from '../lib/image/scripts.ts';
 
 /**
  * Files the configuration names that this machine lacks: script-dir, the scripts in it, each
@@ -15,6 +16,10 @@ export async function missingLocalFiles(config: PoolConfig): Promise<string[]> {
   const scriptsThere = scriptDir !== undefined && (await isDirectory(scriptDir));
   if (scriptDir !== undefined && !scriptsThere) {
     warnings.push(`script-dir: ${scriptDir} is not a directory on this machine`);
+  }
+  if (scriptsThere) {
+    // What image setup and deploy read: a file in it that cannot be read stops both.
+    await readScripts(scriptDir).catch((error: Error) => warnings.push(error.message));
   }
 
   const script = async (where: string, name: string | undefined) => {

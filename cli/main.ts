@@ -53,7 +53,10 @@ try {
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
   // A configuration's problems are part of the message, one line each.
-  const message = error instanceof Error ? error.message : String(error);
+  let message = error instanceof Error ? error.message : String(error);
+  if ((error as { code?: unknown }).code === 'SQLITE_BUSY') {
+    message = 'the database stayed locked by another process for 10 s; try again';
+  }
   process.stderr.write(`whiskpool: ${message}\n`);
   process.exit(1);
 }

@@ -54,6 +54,8 @@ export interface LocalStack {
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const { config, log } = options;
+  // Refused before anything is written: the data directory may be the running stack's.
+  await refuseTakenServerPorts(config);
   const logs = join(options.dataDir, 'logs');
   mkdirSync(logs, { recursive: true });
   const started: Child[] = [];
@@ -65,7 +67,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     // Actions on OpenWhisk log in with the keys deploy carried to them, not with these.
     if (!options.openwhisk) ensureMachineKeys(config, log);
-    await refuseTakenServerPorts(config);
 
     // Three waves, each of processes that need nothing of one another: the servers, then
     // what talks only to them, then the bridges. Each process pays a second or two of start.
@@ -118,7 +119,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (openwhisk.packageName) dispatchArgs.push('--package', openwhisk.packageName);
     } else {
       // A fixed port, so that the dispatcher finds the host again after a restart.
-      const hostPort = await freePort();
+      // Not one the configuration names: its stand-ins may not listen on theirs yet.
+      const hostPort = await freePort(configuredPorts(config));
       const hostArgs = ['host', '--port', String(hostPort)];
       if (options.actionHostMode === 'proxy') hostArgs.push('--proxy');
       if (options.bundleDir) hostArgs.push('--bundles', options.bundleDir);
@@ -215,6 +217,30 @@ async function refuseTakenServerPorts(config: PoolConfig) {
       `port ${port} of 127.0.0.1, where this configuration's ${what} listens, is taken: is ` +
         'another whiskpool stack running on it? Stop it first, or give another port',
     );
+  }
+}
+
+/** Every port of 127.0.0.1 the configuration names, for its servers and stand-ins. */
+function configuredPorts(config: PoolConfig): Set<number> {
+  const urls = [
+    config.nats.url,
+    ...config.providers.map((provider) => provider.auth.authUrl),
+    ...config.targets.map((target) => target.jenkins?.url),
+    ...config.zmqPublishers,
+  ];
+  const ports = new Set(config.gearmanServers.map((server) => server.port));
+  for (const url of urls) {
+    const port = url === undefined ? NaN : portOf(url);
+    if (Number.isInteger(port) && port > 0) ports.add(port);
+  }
+  return ports;
+}
+
+function portOf(url: string): number {
+  try {
+    return Number(new URL(url).port);
+  } catch {
+    return NaN;
   }
 }
 

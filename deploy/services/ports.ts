@@ -9,15 +9,16 @@ const TRIES = 50;
 const handedOut = new Set<number>();
 
 /**
- * A free TCP port on 127.0.0.1 for a server that will listen on it soon. It is taken below the
+ * A free TCP port on 127.0.0.1 for a server that will listen on it soon, none of `avoid` (ports
+ * others are about to listen on). It is taken below the
  * kernel's ephemeral range: a port there may be given to an outgoing connection in the moment
  * between this check and the server binding it, and the server then fails with EADDRINUSE.
  */
-export async function freePort(): Promise<number> {
+export async function freePort(avoid: ReadonlySet<number> = new Set()): Promise<number> {
   const highest = ephemeralRangeStart() - 1;
   for (let i = 0; i < TRIES && highest > LOWEST; i++) {
     const port = LOWEST + Math.floor(Math.random() * (highest - LOWEST + 1));
-    if (handedOut.has(port)) continue;
+    if (handedOut.has(port) || avoid.has(port)) continue;
     // Claimed before the check, so that calls made at once never get the same port.
     handedOut.add(port);
     if (!(await portInUse(port))) return port;

@@ -20,7 +20,7 @@ export interface ScriptFile {
 
 /**
  * Every regular file of `script-dir` (a relative path is taken from the working directory),
- * by name. Subdirectories are skipped, as Nodepool skipped them.
+ * by name. Subdirectories are skipped, as Nodepool skipped them, and so are dangling links.
  */
 export async function readScripts(scriptDir: string): Promise<ScriptFile[]> {
   const dir = resolve(scriptDir);
@@ -38,9 +38,21 @@ export async function readScripts(scriptDir: string): Promise<ScriptFile[]> {
   const files: ScriptFile[] = [];
   for (const name of names) {
     const path = join(dir, name);
-    const info = await stat(path);
-    if (!info.isFile()) continue;
-    files.push({ name, content: await readFile(path), mode: info.mode & 0o777 });
+    try {
+      // A dangling link (an editor's lock file, say) is no file, like a subdirectory.
+      const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return null;
+        throw error;
+      });
+      if (!info?.isFile()) continue;
+      files.push({ name, content: await readFile(path), mode: info.mode & 0o777 });
+    } catch (cause) {
+      throw new WhiskpoolError(
+        ErrorCode.ConfigInvalid,
+        `script-dir ${dir}: ${name} cannot be read: ${(cause as Error).message}`,
+        { cause },
+      );
+    }
   }
   return files;
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
@@ -62,6 +62,6 @@ describe('the local stack', () => {
       assert.match(error.message, /nats-server listens, is taken: is another whiskpool stack/);
       return true;
     });
-    assert.equal(existsSync(pool.logsDir) && readdirSync(pool.logsDir).length, 0, 'no logs');
+    assert.equal(existsSync(pool.logsDir), false, 'nothing written to the data directory');
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 
@@ -33,6 +33,8 @@ async function setup(t: TestContext, options: { key?: boolean } = {}): Promise<S
   mkdirSync(join(scriptDir, 'subdirectory'), { recursive: true });
   writeFileSync(join(scriptDir, 'setup_node.sh'), '#!/bin/bash\necho set up\n', { mode: 0o755 });
   writeFileSync(join(scriptDir, 'ready.sh'), 'true\n', { mode: 0o644 });
+  // An editor's lock file: a link to nowhere, skipped like the subdirectory.
+  symlinkSync('/nonexistent/owner@host', join(scriptDir, '.#ready.sh'));
   const yaml = readFileSync(pool.configPath, 'utf8').replace('scripts-placeholder', scriptDir);
   writeFileSync(pool.configPath, yaml);
 
@@ -61,7 +63,7 @@ describe('files deploy carries to the actions', () => {
         ['ready.sh', 0o644, 'true\n'],
         ['setup_node.sh', 0o755, '#!/bin/bash\necho set up\n'],
       ],
-      `the regular files of ${scriptDir}, not its subdirectory`,
+      `the regular files of ${scriptDir}, not its subdirectory nor a dangling link`,
     );
   });
 

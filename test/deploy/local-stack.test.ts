@@ -4,11 +4,10 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 
-import { startLocalStack } from '../../deploy/local-stack.ts';
 import { loadConfig } from '../../lib/config/index.ts';
 import { isWhiskpoolError } from '../../lib/errors.ts';
-import { createLogger } from '../../lib/log.ts';
 import { writeTestPool, type TestPool } from '../support/pool-config.ts';
+import { startTestStack } from '../support/test-stack.ts';
 
 async function testPool(t: TestContext): Promise<TestPool> {
   const pool = await writeTestPool({
@@ -21,13 +20,7 @@ async function testPool(t: TestContext): Promise<TestPool> {
 
 async function startOn(pool: TestPool) {
   const { config } = await loadConfig(pool.configPath);
-  return startLocalStack({
-    configPath: pool.configPath,
-    config,
-    dataDir: pool.dir,
-    log: createLogger({ name: 'test', level: 'silent' }),
-    standIns: true,
-  });
+  return startTestStack(pool, config);
 }
 
 describe('the local stack', () => {
